@@ -1,0 +1,468 @@
+//! One entry file → an [`Entry`], or every problem in it.
+//!
+//! The YAML is parsed once into a mapping (syntax errors carry serde_yaml's
+//! position), then each field is read on its own so that one bad field does
+//! not hide the next. Positions of semantic problems come from a
+//! [`LineIndex`] over the raw front matter.
+
+use std::path::Path;
+
+use chrono::{Months, NaiveDate};
+use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
+
+use super::entry::{AgeRange, Contact, Entry, EntryId, Kind, QualityAssured};
+use super::error::ContentError;
+use super::markdown;
+use super::source_map::LineIndex;
+use crate::taxonomy::{COSTS, Taxonomy, Vocabulary, suggest};
+
+/// Longest summary, so it fits on a result card.
+pub const MAX_SUMMARY_CHARS: usize = 280;
+
+const FIELDS: [&str; 16] = [
+    "title",
+    "summary",
+    "topics",
+    "ages",
+    "sectors",
+    "abilities",
+    "audiences",
+    "areas",
+    "provider",
+    "url",
+    "contact",
+    "cost",
+    "formats",
+    "quality_assured",
+    "reviewed",
+    "review_due",
+];
+const REQUIRED: [&str; 6] = ["title", "summary", "topics", "ages", "areas", "reviewed"];
+const CONTACT_FIELDS: [&str; 5] = ["phone", "email", "address", "hours", "referral"];
+pub const CASE_STUDY_SECTIONS: [&str; 4] = ["Situation", "Response", "Outcome", "Learning"];
+
+/// An entry and where its `provider` is written, for the cross-entry check.
+pub struct Parsed {
+    pub entry: Entry,
+    pub provider_at: (usize, usize),
+}
+
+/// The raw text split at the `---` lines.
+struct Split<'a> {
+    yaml: &'a str,
+    body: &'a str,
+    /// 1-based line of the first body line.
+    body_line: usize,
+}
+
+fn split(text: &str) -> Option<Split<'_>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let mut offset = first_end + 1;
+    for (line, raw_line) in (2..).zip(text[offset..].split_inclusive('\n')) {
+        if raw_line.trim_end() == "---" {
+            return Some(Split {
+                yaml: &text[first_end + 1..offset],
+                body: &text[offset + raw_line.len()..],
+                body_line: line + 1,
+            });
+        }
+        offset += raw_line.len();
+    }
+    None
+}
+
+/// Collects the problems of one file while its fields are read.
+struct Reader<'a> {
+    path: &'a Path,
+    lines: LineIndex<'a>,
+    map: Mapping,
+    errors: Vec<ContentError>,
+}
+
+impl<'a> Reader<'a> {
+    fn error_at(&mut self, key: &str, value: Option<&str>, message: String) -> &mut ContentError {
+        let (line, column) = self.lines.locate(key, value);
+        // Front matter starts on line 2 of the file.
+        self.errors
+            .push(ContentError::new(self.path, line + 1, column, message));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    /// Reads a field into `T`; type errors are reported at the key.
+    fn field<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let value = self.map.get(key)?.clone();
+        if value.is_null() {
+            return None;
+        }
+        match serde_yaml::from_value(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let message = format!(
+                    "`{key}`: {}",
+                    e.to_string().split(" at line ").next().unwrap_or_default()
+                );
+                self.error_at(key, None, message);
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, key: &str) -> Option<String> {
+        let text: String = self.field(key)?;
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            self.error_at(key, None, format!("`{key}` is empty"));
+            return None;
+        }
+        Some(text)
+    }
+
+    fn date(&mut self, key: &str) -> Option<NaiveDate> {
+        let text: String = self.field(key)?;
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.error_at(key, Some(&text), format!("`{key}`: `{text}` is not a date"))
+                    .suggestion = Some("write an ISO date such as 2026-09-01".into());
+                None
+            }
+        }
+    }
+
+    /// A list of taxonomy ids; unknown ones are reported with a suggestion.
+    fn terms(&mut self, key: &str, vocabulary: &Vocabulary, required: bool) -> Vec<String> {
+        let Some(ids) = self.field::<Vec<String>>(key) else {
+            return Vec::new();
+        };
+        if required && ids.is_empty() {
+            self.error_at(key, None, format!("`{key}` needs at least one value"));
+        }
+        let mut known = Vec::with_capacity(ids.len());
+        for id in ids {
+            if vocabulary.get(&id).is_some() {
+                if !known.contains(&id) {
+                    known.push(id);
+                }
+            } else {
+                let suggestion = vocabulary.suggest(&id).map(str::to_string);
+                self.error_at(key, Some(&id), format!("unknown {} `{id}`", singular(key)))
+                    .suggestion = suggestion.map(|s| format!("did you mean `{s}`?"));
+            }
+        }
+        known
+    }
+}
+
+fn singular(key: &str) -> &str {
+    match key {
+        "abilities" => "ability",
+        other => other.strip_suffix('s').unwrap_or(other),
+    }
+}
+
+/// Parses one entry file. `id` is the file stem, already validated.
+pub fn parse(
+    path: &Path,
+    id: EntryId,
+    kind: Kind,
+    text: &str,
+    taxonomy: &Taxonomy,
+) -> Result<Parsed, Vec<ContentError>> {
+    let Some(split) = split(text) else {
+        return Err(vec![
+            ContentError::new(path, 1, 1, "missing front matter").with_help(
+                "start the file with a `---` line, the YAML fields, then another `---` line",
+            ),
+        ]);
+    };
+    let map: Mapping = match serde_yaml::from_str(split.yaml) {
+        Ok(Value::Mapping(map)) => map,
+        Ok(_) => {
+            return Err(vec![ContentError::new(
+                path,
+                2,
+                1,
+                "front matter must be a map of fields",
+            )]);
+        }
+        Err(e) => return Err(vec![ContentError::from_yaml(path, &e, 1)]),
+    };
+    let mut r = Reader {
+        path,
+        lines: LineIndex::new(split.yaml),
+        map,
+        errors: Vec::new(),
+    };
+
+    check_field_names(&mut r);
+    let title = r.text("title");
+    let summary = r.text("summary");
+    if let Some(s) = &summary {
+        let chars = s.chars().count();
+        if chars > MAX_SUMMARY_CHARS {
+            r.error_at(
+                "summary",
+                None,
+                format!("summary is {chars} characters; the limit is {MAX_SUMMARY_CHARS}"),
+            );
+        }
+    }
+    let topics = r.terms("topics", &taxonomy.topics, true);
+    let ages = r.field::<Value>("ages").and_then(|v| {
+        let text = match &v {
+            Value::String(s) => s.clone(),
+            other => serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        };
+        text.parse::<AgeRange>()
+            .map_err(|message| r.error_at("ages", None, format!("`ages`: {message}")))
+            .ok()
+    });
+    let sectors = r.terms("sectors", &taxonomy.sectors, false);
+    let abilities = r.terms("abilities", &taxonomy.abilities, false);
+    let audiences = r.terms("audiences", &taxonomy.audiences, false);
+    let areas = r.terms("areas", &taxonomy.areas, true);
+    let formats = r.terms("formats", &taxonomy.formats, false);
+    let provider = r.text("provider").and_then(|p| match p.parse::<EntryId>() {
+        Ok(id) => Some(id),
+        Err(message) => {
+            r.error_at("provider", None, format!("`provider`: {message}"));
+            None
+        }
+    });
+    let provider_at = r.lines.locate("provider", None);
+    let url = r.text("url");
+    if let Some(url) = &url {
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(char::is_whitespace)
+        {
+            r.error_at("url", None, format!("`url`: `{url}` is not a web address"))
+                .suggestion = Some("write the full address, starting https://".into());
+        }
+    }
+    let contact = read_contact(&mut r);
+    let cost = r.text("cost");
+    if let Some(c) = &cost {
+        if !COSTS.iter().any(|(id, _)| id == c) {
+            let suggestion =
+                suggest(c, COSTS.iter().map(|(id, label)| (*label, *id))).map(str::to_string);
+            r.error_at("cost", Some(c), format!("unknown cost `{c}`"))
+                .suggestion = Some(
+                suggestion.map_or("use free, free-to-schools or paid".into(), |s| {
+                    format!("did you mean `{s}`?")
+                }),
+            );
+        }
+    }
+    let quality_assured = read_quality_assured(&mut r);
+    let reviewed = r.date("reviewed");
+    let review_due = r.date("review_due");
+    if let (Some(reviewed), Some(due)) = (reviewed, review_due) {
+        if due < reviewed {
+            r.error_at(
+                "review_due",
+                None,
+                "`review_due` is before `reviewed`".into(),
+            );
+        }
+    }
+    if kind == Kind::CaseStudy {
+        check_case_study(&mut r, &split);
+    }
+
+    let missing: Vec<&str> = REQUIRED
+        .into_iter()
+        .filter(|k| !r.map.contains_key(*k))
+        .collect();
+    for key in missing {
+        r.errors.push(ContentError::new(
+            path,
+            1,
+            1,
+            format!("missing required field `{key}`"),
+        ));
+    }
+    let (Some(title), Some(summary), Some(ages), Some(reviewed), true) =
+        (title, summary, ages, reviewed, r.errors.is_empty())
+    else {
+        return Err(r.errors);
+    };
+    let review_due = review_due.unwrap_or_else(|| reviewed + Months::new(12));
+    Ok(Parsed {
+        entry: Entry {
+            id,
+            kind,
+            title,
+            summary,
+            topics,
+            ages,
+            sectors,
+            abilities,
+            audiences,
+            areas,
+            provider,
+            url,
+            contact,
+            cost,
+            formats,
+            quality_assured,
+            reviewed,
+            review_due,
+            body_html: markdown::render(split.body),
+            body_text: markdown::plain_text(split.body),
+        },
+        provider_at: (provider_at.0 + 1, provider_at.1),
+    })
+}
+
+fn check_field_names(r: &mut Reader<'_>) {
+    let keys: Vec<String> = r
+        .map
+        .keys()
+        .map(|k| k.as_str().map_or_else(|| format!("{k:?}"), str::to_string))
+        .collect();
+    for key in keys {
+        if !FIELDS.contains(&key.as_str()) {
+            let suggestion = suggest(&key, FIELDS.iter().map(|f| (*f, *f))).map(str::to_string);
+            r.error_at(&key, None, format!("unknown field `{key}`"))
+                .suggestion = suggestion.map(|s| format!("did you mean `{s}`?"));
+        }
+    }
+}
+
+fn read_contact(r: &mut Reader<'_>) -> Option<Contact> {
+    let map: Mapping = r.field("contact")?;
+    let mut contact = Contact::default();
+    for (key, value) in map {
+        let key = key.as_str().unwrap_or_default().to_string();
+        let text = match value {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => n.to_string(),
+            _ => {
+                r.error_at(&key, None, format!("`contact.{key}` must be text"));
+                continue;
+            }
+        };
+        let slot = match key.as_str() {
+            "phone" => &mut contact.phone,
+            "email" => &mut contact.email,
+            "address" => &mut contact.address,
+            "hours" => &mut contact.hours,
+            "referral" => &mut contact.referral,
+            _ => {
+                let suggestion =
+                    suggest(&key, CONTACT_FIELDS.iter().map(|f| (*f, *f))).map(str::to_string);
+                r.error_at(&key, None, format!("unknown contact field `{key}`"))
+                    .suggestion = suggestion.map(|s| format!("did you mean `{s}`?"));
+                continue;
+            }
+        };
+        *slot = Some(text);
+    }
+    if contact.email.as_deref().is_some_and(|e| !is_email(e)) {
+        r.error_at(
+            "email",
+            None,
+            "`contact.email` is not an email address".into(),
+        );
+    }
+    Some(contact)
+}
+
+fn is_email(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !text.contains(char::is_whitespace)
+    })
+}
+
+fn read_quality_assured(r: &mut Reader<'_>) -> Option<QualityAssured> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        by: String,
+        date: Option<String>,
+    }
+    let raw: Raw = r.field("quality_assured")?;
+    let date = raw
+        .date
+        .and_then(|d| match NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                r.error_at(
+                    "quality_assured",
+                    None,
+                    format!("`quality_assured.date`: `{d}` is not a date"),
+                );
+                None
+            }
+        });
+    Some(QualityAssured { by: raw.by, date })
+}
+
+/// A case study must tell the whole story, in the order readers expect.
+fn check_case_study(r: &mut Reader<'_>, split: &Split<'_>) {
+    let headings = markdown::h2_headings(split.body);
+    let body_lines = LineIndex::new(split.body);
+    let mut found = headings
+        .iter()
+        .filter(|(title, _)| CASE_STUDY_SECTIONS.contains(&title.trim()))
+        .map(|(title, offset)| (title.trim(), *offset));
+    let mut expected = CASE_STUDY_SECTIONS.iter();
+    let mut last_line = split.body_line;
+    for section in expected.by_ref() {
+        match found.next() {
+            Some((title, _)) if title == *section => {}
+            Some((title, offset)) => {
+                let (line, column) = body_lines.position(offset);
+                r.errors.push(
+                    ContentError::new(
+                        r.path,
+                        split.body_line + line - 1,
+                        column,
+                        format!("case study section `## {title}` is out of order"),
+                    )
+                    .with_help(
+                        "the sections are Situation, Response, Outcome, Learning, in that order",
+                    ),
+                );
+                return;
+            }
+            None => {
+                r.errors.push(
+                    ContentError::new(
+                        r.path,
+                        last_line,
+                        1,
+                        format!("case study is missing the section `## {section}`"),
+                    )
+                    .with_help(
+                        "a case study has the sections Situation, Response, Outcome and Learning",
+                    ),
+                );
+            }
+        }
+        last_line = split.body_line;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_body_line() {
+        let s = split("---\ntitle: x\n---\nBody\n").unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 4);
+        assert!(split("title: x\n").is_none());
+        assert!(split("---\ntitle: x\n").is_none());
+    }
+}

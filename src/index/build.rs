@@ -1,0 +1,133 @@
+//! Library → a new, versioned index directory, then an atomic swap of the
+//! `CURRENT` pointer. A failed build leaves the old index in place.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tantivy::schema::Facet as FacetPath;
+use tantivy::{Index, IndexWriter, TantivyDocument};
+
+use super::IndexError;
+use super::schema::{self, Fields};
+use crate::content::{Entry, Library};
+use crate::facet::Facet;
+
+const CURRENT: &str = "CURRENT";
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+
+/// The directory name of a version: build time, then the content fingerprint.
+fn version_name(fingerprint: &str) -> String {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("v-{millis}-{fingerprint}")
+}
+
+/// The version `CURRENT` points to, if any.
+pub fn current_version(index_dir: &Path) -> Option<String> {
+    let name = std::fs::read_to_string(index_dir.join(CURRENT)).ok()?;
+    let name = name.trim().to_string();
+    index_dir.join(&name).is_dir().then_some(name)
+}
+
+/// Whether the current version was built from exactly this content.
+pub fn is_current(index_dir: &Path, library: &Library) -> bool {
+    current_version(index_dir).is_some_and(|v| v.ends_with(&format!("-{}", library.fingerprint)))
+}
+
+/// Builds the library into a fresh directory and points `CURRENT` at it.
+/// Returns the new version's name.
+pub fn build_and_swap(index_dir: &Path, library: &Library) -> Result<String, IndexError> {
+    std::fs::create_dir_all(index_dir).map_err(|e| IndexError::io(index_dir, e))?;
+    let name = version_name(&library.fingerprint);
+    let dir = index_dir.join(&name);
+    std::fs::create_dir(&dir).map_err(|e| IndexError::io(&dir, e))?;
+    if let Err(e) = write_index(&dir, library) {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(e);
+    }
+    // rename() is atomic: a reader sees the old name or the new, never half.
+    let tmp = index_dir.join(format!("{CURRENT}.tmp"));
+    std::fs::write(&tmp, &name).map_err(|e| IndexError::io(&tmp, e))?;
+    std::fs::rename(&tmp, index_dir.join(CURRENT)).map_err(|e| IndexError::io(&tmp, e))?;
+    remove_old_versions(index_dir, &name);
+    Ok(name)
+}
+
+/// Open readers keep their files (unlinked files stay readable on Unix),
+/// so old versions can go as soon as `CURRENT` has moved on.
+fn remove_old_versions(index_dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("v-") && name != keep {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
+    let (schema, fields) = schema::build();
+    let index = Index::create_in_dir(dir, schema)?;
+    // One thread gives one segment, so ords are read in a single pass.
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP)?;
+    for (ord, entry) in library.entries().iter().enumerate() {
+        writer.add_document(document(&fields, library, ord, entry))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+fn document(fields: &Fields, library: &Library, ord: usize, entry: &Entry) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, entry.id.as_str());
+    doc.add_u64(fields.ord, ord as u64);
+    doc.add_text(fields.title, &entry.title);
+    doc.add_text(fields.summary, &entry.summary);
+    doc.add_text(fields.body, &entry.body_text);
+    for topic in &entry.topics {
+        if let Some(term) = library.taxonomy.topics.get(topic) {
+            doc.add_text(fields.topics_text, &term.label);
+            for alias in &term.aliases {
+                doc.add_text(fields.topics_text, alias);
+            }
+        }
+    }
+    if let Some(provider) = entry
+        .provider
+        .as_ref()
+        .and_then(|p| library.get(p.as_str()))
+    {
+        doc.add_text(fields.provider, &provider.title);
+    }
+    for area in &entry.areas {
+        doc.add_text(fields.area_id, area);
+    }
+    doc.add_u64(fields.age_min, entry.ages.min.into());
+    doc.add_u64(fields.age_end, entry.ages.end().into());
+    doc.add_i64(fields.reviewed, days(entry));
+    for facet in Facet::ALL {
+        for value in facet.entry_values(entry) {
+            doc.add_facet(
+                fields.facet(facet),
+                FacetPath::from_path(facet.path(library, value)),
+            );
+        }
+    }
+    doc
+}
+
+fn days(entry: &Entry) -> i64 {
+    entry
+        .reviewed
+        .signed_duration_since(chrono::NaiveDate::default())
+        .num_days()
+}
+
+/// Where a version lives.
+pub fn version_dir(index_dir: &Path, version: &str) -> PathBuf {
+    index_dir.join(version)
+}

@@ -1,0 +1,254 @@
+//! An opened index version, joined to the library it was built from, with
+//! each facet value's posting list loaded as a bitset over entry ords.
+//!
+//! Search ANDs and ORs these bitsets for filters and counts facets by
+//! intersecting them, which keeps disjunctive counts for every facet to a
+//! few microseconds; tantivy does the text matching and BM25 scoring.
+
+use std::path::Path;
+
+use fixedbitset::FixedBitSet;
+use tantivy::query::QueryParser;
+use tantivy::schema::{Facet as FacetPath, Field, IndexRecordOption};
+use tantivy::{DocSet, Index, ReloadPolicy, Searcher, TERMINATED, Term};
+
+use super::IndexError;
+use super::build::version_dir;
+use super::schema::{self, Fields};
+use crate::content::Library;
+use crate::facet::{Facet, FacetValue, Matching};
+
+/// The values of one facet, and for each the entries that selecting it matches.
+#[derive(Debug)]
+pub struct FacetPostings {
+    pub facet: Facet,
+    pub values: Vec<FacetValue>,
+    pub matches: Vec<FixedBitSet>,
+}
+
+impl FacetPostings {
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.values.iter().position(|v| v.id == id)
+    }
+}
+
+pub struct LiveIndex {
+    pub library: Library,
+    pub version: String,
+    pub(crate) searcher: Searcher,
+    pub(crate) fields: Fields,
+    pub(crate) query_parser: QueryParser,
+    /// In [`Facet::ALL`] order.
+    pub(crate) facets: Vec<FacetPostings>,
+    /// Half-open age range of each entry, by ord.
+    pub(crate) ages: Vec<(u8, u8)>,
+    /// Days since 0001-01-01 of each entry's `reviewed`, by ord.
+    pub(crate) reviewed: Vec<i64>,
+    /// Position of each entry in title order, by ord.
+    pub(crate) title_rank: Vec<u32>,
+}
+
+impl std::fmt::Debug for LiveIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveIndex")
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LiveIndex {
+    /// Opens a built version for the library it was built from.
+    pub fn open(
+        index_dir: &Path,
+        version: &str,
+        library: Library,
+    ) -> Result<LiveIndex, IndexError> {
+        let index = Index::open_in_dir(version_dir(index_dir, version))?;
+        let (_, fields) = schema::build();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let n = library.entries().len();
+        if searcher.num_docs() as usize != n {
+            return Err(IndexError::Mismatch {
+                indexed: searcher.num_docs(),
+                entries: n,
+            });
+        }
+        let columns = read_columns(&searcher, n)?;
+        let facets = Facet::ALL
+            .into_iter()
+            .map(|facet| facet_postings(&searcher, &fields, &library, facet, &columns.ords))
+            .collect::<Result<_, _>>()?;
+        let mut by_title: Vec<usize> = (0..n).collect();
+        let entries = library.entries();
+        by_title.sort_by_cached_key(|&i| entries[i].title.to_lowercase());
+        let mut title_rank = vec![0; n];
+        for (rank, &ord) in by_title.iter().enumerate() {
+            title_rank[ord] = rank as u32;
+        }
+        let mut query_parser = QueryParser::for_index(
+            &index,
+            vec![
+                fields.title,
+                fields.summary,
+                fields.topics_text,
+                fields.body,
+                fields.provider,
+            ],
+        );
+        query_parser.set_field_boost(fields.title, 3.0);
+        query_parser.set_field_boost(fields.summary, 2.0);
+        query_parser.set_field_boost(fields.topics_text, 2.0);
+        Ok(LiveIndex {
+            library,
+            version: version.to_string(),
+            searcher,
+            fields,
+            query_parser,
+            facets,
+            ages: columns.ages,
+            reviewed: columns.reviewed,
+            title_rank,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.library.entries().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn facet(&self, facet: Facet) -> &FacetPostings {
+        &self.facets[Facet::ALL
+            .iter()
+            .position(|f| *f == facet)
+            .expect("all facets loaded")]
+    }
+}
+
+struct Columns {
+    /// Per segment, doc id → ord.
+    ords: Vec<Vec<u32>>,
+    ages: Vec<(u8, u8)>,
+    reviewed: Vec<i64>,
+}
+
+fn read_columns(searcher: &Searcher, n: usize) -> Result<Columns, IndexError> {
+    let mut columns = Columns {
+        ords: Vec::new(),
+        ages: vec![(0, 0); n],
+        reviewed: vec![0; n],
+    };
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let ord = fast.u64("ord")?.first_or_default_col(0);
+        let age_min = fast.u64("age_min")?.first_or_default_col(0);
+        let age_end = fast.u64("age_end")?.first_or_default_col(0);
+        let reviewed = fast.i64("reviewed")?.first_or_default_col(0);
+        let mut ords = Vec::with_capacity(segment.max_doc() as usize);
+        for doc in 0..segment.max_doc() {
+            let o = ord.get_val(doc) as usize;
+            if o >= n {
+                return Err(IndexError::Mismatch {
+                    indexed: o as u64,
+                    entries: n,
+                });
+            }
+            let clamp = |v: u64| v.min(u8::MAX.into()) as u8;
+            columns.ages[o] = (clamp(age_min.get_val(doc)), clamp(age_end.get_val(doc)));
+            columns.reviewed[o] = reviewed.get_val(doc);
+            ords.push(o as u32);
+        }
+        columns.ords.push(ords);
+    }
+    Ok(columns)
+}
+
+/// The entries whose documents hold `term`, as a bitset over ords.
+fn posting_bits(
+    searcher: &Searcher,
+    field: Field,
+    term: &Term,
+    ords: &[Vec<u32>],
+) -> Result<FixedBitSet, IndexError> {
+    let n = ords.iter().map(Vec::len).sum();
+    let mut bits = FixedBitSet::with_capacity(n);
+    for (segment, seg_ords) in searcher.segment_readers().iter().zip(ords) {
+        let Some(mut postings) = segment
+            .inverted_index(field)?
+            .read_postings(term, IndexRecordOption::Basic)
+            .map_err(tantivy::TantivyError::from)?
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            bits.insert(seg_ords[doc as usize] as usize);
+            doc = postings.advance();
+        }
+    }
+    Ok(bits)
+}
+
+fn facet_postings(
+    searcher: &Searcher,
+    fields: &Fields,
+    library: &Library,
+    facet: Facet,
+    ords: &[Vec<u32>],
+) -> Result<FacetPostings, IndexError> {
+    let values = facet.values(&library.taxonomy);
+    let matches = match facet.matching() {
+        // A facet path term also matches every path below it, so a parent
+        // topic's postings already include its children's entries.
+        Matching::Exact | Matching::WithDescendants => values
+            .iter()
+            .map(|v| {
+                let path = FacetPath::from_path(facet.path(library, &v.id));
+                posting_bits(
+                    searcher,
+                    fields.facet(facet),
+                    &Term::from_facet(fields.facet(facet), &path),
+                    ords,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Matching::Area => {
+            let exact = values
+                .iter()
+                .map(|v| {
+                    posting_bits(
+                        searcher,
+                        fields.area_id,
+                        &Term::from_field_text(fields.area_id, &v.id),
+                        ords,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let within = |a: usize, b: usize| {
+                std::iter::successors(Some(a), |&p| values[p].parent).any(|p| p == b)
+            };
+            (0..values.len())
+                .map(|x| {
+                    let mut bits = FixedBitSet::with_capacity(exact[x].len());
+                    for (a, a_bits) in exact.iter().enumerate() {
+                        if within(x, a) || within(a, x) {
+                            bits.union_with(a_bits);
+                        }
+                    }
+                    bits
+                })
+                .collect()
+        }
+    };
+    Ok(FacetPostings {
+        facet,
+        values,
+        matches,
+    })
+}

@@ -1,0 +1,164 @@
+//! The JSON API: `/api/search`, `/api/entries/{id}`, `/api/taxonomy` and
+//! `/healthz`, with the field names the SPEC fixes.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use crate::content::{Entry, Library};
+use crate::facet::Facet;
+use crate::search::{self, SearchRequest, SearchResults};
+use crate::taxonomy::{COSTS, KEY_STAGES};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/search", get(search_handler))
+        .route("/api/entries/{id}", get(entry_handler))
+        .route("/api/taxonomy", get(taxonomy_handler))
+        .route("/healthz", get(health_handler))
+}
+
+async fn search_handler(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let live = state.live();
+    let request = SearchRequest::from_query(raw.as_deref().unwrap_or_default(), &live)?;
+    let results = search::run(&live, &request)?;
+    Ok(Json(search_json(&results)).into_response())
+}
+
+/// The `/api/search` body; also what `signpost search --json` prints.
+pub fn search_json(results: &SearchResults<'_>) -> Value {
+    let hits: Vec<Value> = results
+        .hits
+        .iter()
+        .map(|hit| {
+            let e = hit.entry;
+            json!({
+                "id": e.id,
+                "kind": e.kind,
+                "title": e.title,
+                "summary": e.summary,
+                "url": e.url,
+                "path": format!("/entries/{}", e.id),
+                "snippet": hit.snippet,
+                "topics": e.topics,
+                "ages": e.ages,
+                "key_stages": e.ages.key_stages().map(|k| k.id).collect::<Vec<_>>(),
+                "sectors": e.sectors,
+                "areas": e.areas,
+                "provider": e.provider,
+                "contact": e.contact,
+                "score": hit.score,
+            })
+        })
+        .collect();
+    let facets: Map<String, Value> = results
+        .facets
+        .iter()
+        .map(|f| {
+            let values: Vec<Value> = f
+                .values
+                .iter()
+                .map(|v| json!({"value": v.value, "label": v.label, "count": v.count, "selected": v.selected, "depth": v.depth}))
+                .collect();
+            (f.facet.param().to_string(), Value::Array(values))
+        })
+        .collect();
+    json!({
+        "total": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "hits": hits,
+        "facets": facets,
+        "interpreted": [],
+    })
+}
+
+async fn entry_handler(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let live = state.live();
+    let entry = live.library.get(&id).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "entry `{}`",
+            id.chars().take(100).collect::<String>()
+        ))
+    })?;
+    Ok(Json(entry_json(&live.library, entry, state.today())).into_response())
+}
+
+/// Every field of an entry, plus what is derived from it.
+pub fn entry_json(library: &Library, entry: &Entry, today: chrono::NaiveDate) -> Value {
+    let mut value = serde_json::to_value(entry).unwrap_or_default();
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "key_stages".into(),
+            json!(entry.ages.key_stages().map(|k| k.id).collect::<Vec<_>>()),
+        );
+        map.insert("ages_description".into(), json!(entry.ages.describe()));
+        map.insert(
+            "due_for_review".into(),
+            json!(entry.is_due_for_review(today)),
+        );
+        map.insert("path".into(), json!(format!("/entries/{}", entry.id)));
+        if let Some(provider) = entry
+            .provider
+            .as_ref()
+            .and_then(|p| library.get(p.as_str()))
+        {
+            map.insert("provider_title".into(), json!(provider.title));
+        }
+    }
+    value
+}
+
+#[derive(Serialize)]
+struct Fixed {
+    id: &'static str,
+    label: &'static str,
+}
+
+async fn taxonomy_handler(State(state): State<AppState>) -> Response {
+    let live = state.live();
+    let mut value = serde_json::to_value(&live.library.taxonomy).unwrap_or_default();
+    if let Value::Object(map) = &mut value {
+        let kinds: Vec<Fixed> = crate::content::Kind::ALL
+            .iter()
+            .map(|k| Fixed {
+                id: k.id(),
+                label: k.label(),
+            })
+            .collect();
+        let costs: Vec<Fixed> = COSTS
+            .iter()
+            .map(|&(id, label)| Fixed { id, label })
+            .collect();
+        map.insert("kinds".into(), json!(kinds));
+        map.insert("costs".into(), json!(costs));
+        map.insert("key_stages".into(), json!(KEY_STAGES));
+        map.insert("facets".into(), json!(Facet::ALL.map(Facet::param)));
+    }
+    Json(value).into_response()
+}
+
+async fn health_handler(State(state): State<AppState>) -> Response {
+    let live = state.live();
+    let health = state.health();
+    Json(json!({
+        "status": if health.last_error.is_some() { "degraded" } else { "ok" },
+        "entries": live.len(),
+        "index_version": live.version,
+        "last_reload": health.last_reload,
+        "last_good_at": health.last_good_at,
+        "last_error": health.last_error,
+    }))
+    .into_response()
+}

@@ -1,0 +1,181 @@
+//! The HTTP face of Signpost: shared state, the router and its layers.
+//! Handlers live in `api` (JSON); errors convert in one place (`error`).
+
+mod api;
+mod error;
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use api::{entry_json, search_json};
+pub use error::ApiError;
+
+use crate::index::LiveIndex;
+use crate::search::RequestError;
+
+/// Longest whole query string accepted; `q` has its own, smaller limit.
+pub const MAX_QUERY_STRING_BYTES: usize = 8 * 1024;
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What `/healthz` reports about reloads.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Health {
+    pub last_reload: Option<DateTime<Utc>>,
+    pub last_good_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// Shared by every handler. The live index is swapped whole: a request
+/// holds the `Arc` it started with, so a reload never changes it midway.
+#[derive(Clone)]
+pub struct AppState {
+    live: Arc<ArcSwap<LiveIndex>>,
+    health: Arc<Mutex<Health>>,
+}
+
+impl AppState {
+    pub fn new(live: LiveIndex) -> Self {
+        let now = Utc::now();
+        AppState {
+            live: Arc::new(ArcSwap::from_pointee(live)),
+            health: Arc::new(Mutex::new(Health {
+                last_reload: Some(now),
+                last_good_at: Some(now),
+                last_error: None,
+            })),
+        }
+    }
+
+    pub fn live(&self) -> Arc<LiveIndex> {
+        self.live.load_full()
+    }
+
+    pub fn health(&self) -> Health {
+        self.health
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Puts a freshly built index in service.
+    pub fn swap(&self, live: LiveIndex) {
+        self.live.store(Arc::new(live));
+        let now = Utc::now();
+        let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
+        *health = Health {
+            last_reload: Some(now),
+            last_good_at: Some(now),
+            last_error: None,
+        };
+    }
+
+    /// Records a failed reload; the last good index keeps serving.
+    pub fn record_error(&self, error: String) {
+        let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
+        health.last_reload = Some(Utc::now());
+        health.last_error = Some(error);
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        Utc::now().date_naive()
+    }
+}
+
+/// The whole application; tests drive it without a socket.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .fallback(not_found)
+        .layer(middleware::from_fn(limit_query_string))
+        .layer(middleware::from_fn_with_state(state.clone(), log_request))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("that page".into())
+}
+
+/// Strict headers on every response, errors included.
+const SECURITY_HEADERS: [(&str, &str); 6] = [
+    // Nothing from other hosts, no inline script or style, no framing.
+    (
+        "content-security-policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+         form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    // Searches can say a lot about a child; never leak them to other sites.
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    ),
+];
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    response
+}
+
+/// Refuses absurd query strings before any handler parses them.
+async fn limit_query_string(request: Request, next: Next) -> Response {
+    if request
+        .uri()
+        .query()
+        .is_some_and(|q| q.len() > MAX_QUERY_STRING_BYTES)
+    {
+        let error = RequestError::new(
+            "q",
+            format!("the query string is longer than {MAX_QUERY_STRING_BYTES} bytes"),
+        );
+        return ApiError::from(error).into_response();
+    }
+    next.run(request).await
+}
+
+/// Logs method, route, status and time. Never the query string: search text
+/// can name a child or describe an incident.
+async fn log_request(State(_): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().chars().take(200).collect::<String>();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "signpost::request",
+        %method,
+        path,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+    );
+    response
+}
