@@ -51,7 +51,7 @@ impl ContentError {
             .next()
             .unwrap_or(&message)
             .to_string();
-        ContentError::new(file, line, column, message)
+        ContentError::new(file, line, column, format!("YAML syntax: {message}"))
     }
 
     pub fn warning(mut self) -> Self {

@@ -237,7 +237,9 @@ pub fn parse(
             None
         }
     });
-    let provider_at = r.lines.locate("provider", None);
+    let provider_at = r
+        .lines
+        .locate("provider", provider.as_ref().map(EntryId::as_str));
     let url = r.text("url");
     if let Some(url) = &url {
         if !(url.starts_with("https://") || url.starts_with("http://"))

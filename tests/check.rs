@@ -1,0 +1,189 @@
+//! `signpost check` and `signpost index` run as a process, as a coordinator
+//! or CI would run them.
+
+mod common;
+
+use std::process::Command;
+
+fn signpost() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_signpost"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+#[test]
+fn bad_content_prints_every_error_with_its_position() {
+    let output = signpost()
+        .args(["check", "--content", "tests/fixtures/bad/content"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let expected = std::fs::read_to_string("tests/fixtures/bad/expected.txt").unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("14 errors, 0 warnings"));
+}
+
+#[test]
+fn json_format_gives_the_same_diagnostics() {
+    let output = signpost()
+        .args([
+            "check",
+            "--content",
+            "tests/fixtures/bad/content",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostics: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(diagnostics.len(), 14);
+    let unknown_topic = diagnostics
+        .iter()
+        .find(|d| d["message"] == "unknown topic `consnt`")
+        .expect("unknown topic reported");
+    assert_eq!(
+        unknown_topic["file"],
+        "tests/fixtures/bad/content/resources/unknown-topic.md"
+    );
+    assert_eq!(
+        (
+            unknown_topic["line"].as_u64(),
+            unknown_topic["column"].as_u64()
+        ),
+        (Some(4), Some(10))
+    );
+    assert_eq!(unknown_topic["suggestion"], "did you mean `consent`?");
+    assert_eq!(unknown_topic["severity"], "error");
+}
+
+#[test]
+fn good_content_passes_with_review_warnings() {
+    let output = signpost()
+        .args(["check", "--content", "tests/fixtures/small/content"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.trim(),
+        "tests/fixtures/small/content/case-studies/consent-from-reception.md:1:1: warning: due for review since 2025-06-01 \
+         (check the entry against its source, then update `reviewed` and `review_due`)"
+    );
+}
+
+#[test]
+fn the_shipped_content_passes() {
+    let output = signpost().args(["check"]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
+fn index_swaps_atomically_and_a_bad_bank_leaves_the_old_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = tmp.path().join("index");
+    let index_arg = index.to_str().unwrap();
+    let build = |content: &str| {
+        signpost()
+            .args(["index", "--content", content, "--index", index_arg])
+            .output()
+            .unwrap()
+    };
+
+    assert!(build("tests/fixtures/small/content").status.success());
+    let first = std::fs::read_to_string(index.join("CURRENT")).unwrap();
+    assert!(index.join(&first).join("meta.json").is_file());
+
+    let failed = build("tests/fixtures/bad/content");
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("unknown topic `consnt`"));
+    assert_eq!(
+        std::fs::read_to_string(index.join("CURRENT")).unwrap(),
+        first,
+        "a bad bank must not replace a good index"
+    );
+
+    assert!(build("tests/fixtures/small/content").status.success());
+    let second = std::fs::read_to_string(index.join("CURRENT")).unwrap();
+    assert_ne!(first, second);
+    assert!(!index.join(&first).exists(), "old versions are cleaned up");
+}
+
+#[test]
+fn serve_refuses_a_bank_with_errors() {
+    let output = signpost()
+        .args([
+            "serve",
+            "--content",
+            "tests/fixtures/bad/content",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad-ages.md:5:1: error"), "{stderr}");
+    assert!(stderr.contains("has 14 errors"), "{stderr}");
+}
+
+#[test]
+fn search_from_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = signpost()
+        .args([
+            "search",
+            "consent",
+            "--content",
+            "tests/fixtures/small/content",
+            "--index",
+        ])
+        .arg(tmp.path())
+        .args(["--key-stage", "ks2", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut ids: Vec<&str> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    // The KS4 lessons mention consent but are for older pupils.
+    assert_eq!(
+        ids,
+        [
+            "consent-from-reception",
+            "consent-ks2-lessons",
+            "dsl-training"
+        ]
+    );
+
+    let bad = signpost()
+        .args([
+            "search",
+            "x",
+            "--content",
+            "tests/fixtures/small/content",
+            "--index",
+        ])
+        .arg(tmp.path())
+        .args(["--topic", "consnt"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("unknown topic `consnt` (did you mean `consent`?)")
+    );
+}

@@ -1,0 +1,83 @@
+//! Shared helpers: load a fixture bank, build its index in a temp dir, and
+//! drive the router in-process.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use signpost::content::{self, Library};
+use signpost::index::{self, LiveIndex};
+use signpost::web::{AppState, router};
+use tower::ServiceExt;
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .join("content")
+}
+
+pub fn library(dir: &Path) -> Library {
+    let checked = content::load(dir, today());
+    checked
+        .library
+        .unwrap_or_else(|| panic!("{:#?}", checked.diagnostics))
+}
+
+/// Opens a fresh index of the bank; the temp dir lives as long as the index.
+pub fn live(dir: &Path) -> (LiveIndex, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (live, rebuilt) = index::ensure(tmp.path(), library(dir)).unwrap();
+    assert!(rebuilt);
+    (live, tmp)
+}
+
+pub struct App {
+    pub router: axum::Router,
+    _tmp: tempfile::TempDir,
+}
+
+pub fn app(dir: &Path) -> App {
+    let (live, tmp) = live(dir);
+    App {
+        router: router(AppState::new(live)),
+        _tmp: tmp,
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+impl App {
+    pub async fn get(&self, uri: &str) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
