@@ -1,0 +1,143 @@
+//! The shipped bank holds what issue 3 promises: enough entries of each
+//! kind, every key stage and SEND covered, organisations reachable, case
+//! studies complete and anonymised.
+
+mod common;
+
+use std::path::Path;
+
+use signpost::content::{CASE_STUDY_SECTIONS, Entry, Kind, Library};
+use signpost::taxonomy::KEY_STAGES;
+
+fn bank() -> Library {
+    common::library(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"))
+}
+
+fn of_kind(library: &Library, kind: Kind) -> Vec<&Entry> {
+    library
+        .entries()
+        .iter()
+        .filter(|e| e.kind == kind)
+        .collect()
+}
+
+#[test]
+fn counts_per_kind() {
+    let library = bank();
+    for (kind, min) in [
+        (Kind::Organisation, 25),
+        (Kind::Training, 12),
+        (Kind::Resource, 25),
+        (Kind::Guidance, 10),
+        (Kind::CaseStudy, 12),
+    ] {
+        let n = of_kind(&library, kind).len();
+        assert!(n >= min, "{} {kind:?} entries, need {min}", n);
+    }
+}
+
+#[test]
+fn every_key_stage_has_four_resources_and_six_are_send_adapted() {
+    let library = bank();
+    let resources = of_kind(&library, Kind::Resource);
+    for ks in KEY_STAGES {
+        let n = resources
+            .iter()
+            .filter(|e| e.ages.overlaps(ks.ages.0, ks.ages.1))
+            .count();
+        assert!(n >= 4, "{} has {n} resources", ks.id);
+    }
+    let send = resources.iter().filter(|e| !e.abilities.is_empty()).count();
+    assert!(send >= 6, "{send} SEND-adapted resources");
+}
+
+#[test]
+fn organisations_can_be_reached() {
+    let library = bank();
+    for org in of_kind(&library, Kind::Organisation) {
+        assert!(
+            org.url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://")),
+            "{} has no url",
+            org.id
+        );
+        let contact = org.contact.as_ref();
+        assert!(
+            contact.is_some_and(|c| c.referral.is_some()),
+            "{} says nothing of how to refer",
+            org.id
+        );
+    }
+}
+
+#[test]
+fn bodies_have_substance() {
+    for entry in bank().entries() {
+        let words = entry.body_text.split_whitespace().count();
+        assert!(words >= 80, "{} has a {words}-word body", entry.id);
+    }
+}
+
+/// Ten or more digits in a run, allowing single spaces: a UK phone number.
+fn has_phone_number(text: &str) -> bool {
+    let mut digits = 0;
+    let mut last_space = false;
+    for c in text.chars() {
+        match c {
+            '0'..='9' => {
+                digits += 1;
+                last_space = false;
+            }
+            ' ' if digits > 0 && !last_space => last_space = true,
+            _ => {
+                digits = 0;
+                last_space = false;
+            }
+        }
+        if digits >= 10 {
+            return true;
+        }
+    }
+    false
+}
+
+#[test]
+fn phone_numbers_are_spotted() {
+    assert!(has_phone_number("call 01785 123456 now"));
+    assert!(!has_phone_number("in 2024 and 2025, Year 9 pupils"));
+}
+
+#[test]
+fn case_studies_are_complete_and_anonymised() {
+    let library = bank();
+    let titles = ["Mr ", "Mrs ", "Ms ", "Miss ", "Dr "];
+    for case in of_kind(&library, Kind::CaseStudy) {
+        let html = case.body_html.as_str();
+        let mut at = 0;
+        for section in CASE_STUDY_SECTIONS {
+            let heading = format!("<h2>{section}</h2>");
+            let found = html[at..]
+                .find(&heading)
+                .unwrap_or_else(|| panic!("{} lacks {section}", case.id));
+            at += found;
+        }
+        let text = &case.body_text;
+        assert!(!text.contains('@'), "{} has an email address", case.id);
+        assert!(
+            case.url.is_none() && case.contact.is_none(),
+            "{} names a contact",
+            case.id
+        );
+        for title in titles {
+            let named = text.match_indices(title).any(|(i, _)| {
+                text[i + title.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            });
+            assert!(!named, "{} names a person ({title}…)", case.id);
+        }
+        assert!(!has_phone_number(text), "{} holds a phone number", case.id);
+    }
+}
