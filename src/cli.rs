@@ -35,6 +35,9 @@ pub enum Command {
         index: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Follow edits to the content: re-check, re-index and swap live.
+        #[arg(long)]
+        watch: bool,
     },
     /// Validate every content file; exit 1 on any error.
     Check {
@@ -141,11 +144,7 @@ pub enum Format {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve {
-            content,
-            index,
-            addr,
-        } => serve(&content, &index, &addr),
+        Command::Serve { content, index, addr, watch } => serve(&content, &index, &addr, watch),
         Command::Check { content, format } => Ok(check(&content, format)),
         Command::Index { content, index } => build_index(&content, &index),
         Command::Search(args) => search_command(&args),
@@ -224,11 +223,14 @@ fn open_live(content: &Path, index_dir: &Path) -> anyhow::Result<index::LiveInde
     Ok(live)
 }
 
-fn serve(content: &Path, index_dir: &Path, addr: &str) -> anyhow::Result<ExitCode> {
+fn serve(content: &Path, index_dir: &Path, addr: &str, watch: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let live = open_live(content, index_dir)?;
     let entries = live.len();
     let state = web::AppState::new(live);
+    let _watch = watch
+        .then(|| crate::watch::spawn(state.clone(), content, index_dir))
+        .transpose()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)

@@ -11,4 +11,5 @@ pub mod facet;
 pub mod index;
 pub mod search;
 pub mod taxonomy;
+pub mod watch;
 pub mod web;

@@ -90,6 +90,13 @@ impl AppState {
         health.last_error = Some(error);
     }
 
+    /// The content is valid again but unchanged: nothing to swap.
+    pub fn clear_error(&self) {
+        let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
+        health.last_reload = Some(Utc::now());
+        health.last_error = None;
+    }
+
     pub fn today(&self) -> NaiveDate {
         Utc::now().date_naive()
     }

@@ -1,0 +1,121 @@
+//! `serve --watch` under a running client: edits go live, a broken edit
+//! keeps the last good index serving, and no request fails throughout.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// One HTTP/1.1 GET over loopback: (status, body).
+fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+    Ok((status, body))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while !check() {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    started.elapsed()
+}
+
+const NEW_ENTRY: &str = "---
+title: Zebra crossing consent lessons
+summary: A newly added resource.
+topics: [consent]
+ages: \"7-11\"
+areas: [national]
+reviewed: 2026-11-01
+---
+Lessons that use a zebra crossing as a picture of asking and waiting.
+";
+
+#[test]
+fn edits_go_live_and_broken_edits_keep_the_last_good_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content"), &content);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .args(["serve", "--watch", "--addr", &format!("127.0.0.1:{port}")])
+            .arg("--content")
+            .arg(&content)
+            .arg("--index")
+            .arg(tmp.path().join("index"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_until("the server", Duration::from_secs(20), || get(port, "/healthz").is_ok_and(|(s, _)| s == 200));
+
+    // A client keeps searching through every edit.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let client = {
+        let (stop, ok, failed) = (stop.clone(), ok.clone(), failed.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                match get(port, "/api/search?q=consent&key_stage=ks2") {
+                    Ok((200, body)) if body.contains("\"total\"") => ok.fetch_add(1, Ordering::Relaxed),
+                    _ => failed.fetch_add(1, Ordering::Relaxed),
+                };
+            }
+        })
+    };
+    let search = |q: &str| get(port, &format!("/api/search?q={q}")).map(|(_, b)| b).unwrap_or_default();
+    let health = || get(port, "/healthz").map(|(_, b)| b).unwrap_or_default();
+
+    // A good edit is visible within 5 s.
+    std::fs::write(content.join("resources/zebra-consent.md"), NEW_ENTRY).unwrap();
+    let took = wait_until("the new entry", Duration::from_secs(5), || search("zebra").contains("zebra-consent"));
+    eprintln!("new entry live after {took:?}");
+
+    // A broken edit keeps the last good bank and is reported.
+    std::fs::write(content.join("resources/broken.md"), "---\ntitle: Broken\ntopics: [consnt]\n---\n").unwrap();
+    wait_until("the error in /healthz", Duration::from_secs(5), || health().contains("consnt"));
+    assert!(search("zebra").contains("zebra-consent"), "the last good index still serves");
+    assert!(health().contains("\"last_good_at\""));
+
+    // Fixing it clears the error.
+    std::fs::remove_file(content.join("resources/broken.md")).unwrap();
+    wait_until("the error to clear", Duration::from_secs(5), || health().contains("\"last_error\":null"));
+
+    stop.store(true, Ordering::Relaxed);
+    client.join().unwrap();
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "requests failed during reloads");
+    assert!(ok.load(Ordering::Relaxed) > 10, "the client loop ran");
+}
