@@ -144,7 +144,12 @@ pub enum Format {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { content, index, addr, watch } => serve(&content, &index, &addr, watch),
+        Command::Serve {
+            content,
+            index,
+            addr,
+            watch,
+        } => serve(&content, &index, &addr, watch),
         Command::Check { content, format } => Ok(check(&content, format)),
         Command::Index { content, index } => build_index(&content, &index),
         Command::Search(args) => search_command(&args),

@@ -25,7 +25,10 @@ pub const DEBOUNCE: Duration = Duration::from_millis(300);
 pub enum WatchError {
     /// The operating system refused to watch the directory.
     #[error("cannot watch {path}: {source}")]
-    Watch { path: PathBuf, source: notify_debouncer_mini::notify::Error },
+    Watch {
+        path: PathBuf,
+        source: notify_debouncer_mini::notify::Error,
+    },
 }
 
 /// Keeps the watch alive; dropping it stops watching.
@@ -36,9 +39,15 @@ pub struct Watch {
 /// Starts watching `content`, reloading into `state` on every settled change.
 pub fn spawn(state: AppState, content: &Path, index_dir: &Path) -> Result<Watch, WatchError> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let watch_error = |source| WatchError::Watch { path: content.to_path_buf(), source };
+    let watch_error = |source| WatchError::Watch {
+        path: content.to_path_buf(),
+        source,
+    };
     let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(watch_error)?;
-    debouncer.watcher().watch(content, RecursiveMode::Recursive).map_err(watch_error)?;
+    debouncer
+        .watcher()
+        .watch(content, RecursiveMode::Recursive)
+        .map_err(watch_error)?;
     let (content, index_dir) = (content.to_path_buf(), index_dir.to_path_buf());
     std::thread::Builder::new()
         .name("signpost-reload".into())
@@ -51,14 +60,21 @@ pub fn spawn(state: AppState, content: &Path, index_dir: &Path) -> Result<Watch,
             }
         })
         .expect("spawning the reload thread");
-    Ok(Watch { _debouncer: debouncer })
+    Ok(Watch {
+        _debouncer: debouncer,
+    })
 }
 
 /// Checks the content and swaps in a new index if it changed and is valid.
 pub fn reload(state: &AppState, content: &Path, index_dir: &Path) {
     let checked = content::load(content, state.today());
     let Some(library) = checked.library else {
-        let errors: Vec<String> = checked.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+        let errors: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(ToString::to_string)
+            .collect();
         for error in &errors {
             tracing::error!(target: "signpost::watch", "{error}");
         }

@@ -13,11 +13,20 @@ use std::time::{Duration, Instant};
 fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
-    let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
     Ok((status, body))
 }
 
@@ -66,8 +75,15 @@ Lessons that use a zebra crossing as a picture of asking and waiting.
 fn edits_go_live_and_broken_edits_keep_the_last_good_index() {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content"), &content);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content"),
+        &content,
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let _server = Server(
         Command::new(env!("CARGO_BIN_EXE_signpost"))
             .args(["serve", "--watch", "--addr", &format!("127.0.0.1:{port}")])
@@ -80,7 +96,9 @@ fn edits_go_live_and_broken_edits_keep_the_last_good_index() {
             .spawn()
             .unwrap(),
     );
-    wait_until("the server", Duration::from_secs(20), || get(port, "/healthz").is_ok_and(|(s, _)| s == 200));
+    wait_until("the server", Duration::from_secs(20), || {
+        get(port, "/healthz").is_ok_and(|(s, _)| s == 200)
+    });
 
     // A client keeps searching through every edit.
     let stop = Arc::new(AtomicBool::new(false));
@@ -90,32 +108,55 @@ fn edits_go_live_and_broken_edits_keep_the_last_good_index() {
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
                 match get(port, "/api/search?q=consent&key_stage=ks2") {
-                    Ok((200, body)) if body.contains("\"total\"") => ok.fetch_add(1, Ordering::Relaxed),
+                    Ok((200, body)) if body.contains("\"total\"") => {
+                        ok.fetch_add(1, Ordering::Relaxed)
+                    }
                     _ => failed.fetch_add(1, Ordering::Relaxed),
                 };
             }
         })
     };
-    let search = |q: &str| get(port, &format!("/api/search?q={q}")).map(|(_, b)| b).unwrap_or_default();
+    let search = |q: &str| {
+        get(port, &format!("/api/search?q={q}"))
+            .map(|(_, b)| b)
+            .unwrap_or_default()
+    };
     let health = || get(port, "/healthz").map(|(_, b)| b).unwrap_or_default();
 
     // A good edit is visible within 5 s.
     std::fs::write(content.join("resources/zebra-consent.md"), NEW_ENTRY).unwrap();
-    let took = wait_until("the new entry", Duration::from_secs(5), || search("zebra").contains("zebra-consent"));
+    let took = wait_until("the new entry", Duration::from_secs(5), || {
+        search("zebra").contains("zebra-consent")
+    });
     eprintln!("new entry live after {took:?}");
 
     // A broken edit keeps the last good bank and is reported.
-    std::fs::write(content.join("resources/broken.md"), "---\ntitle: Broken\ntopics: [consnt]\n---\n").unwrap();
-    wait_until("the error in /healthz", Duration::from_secs(5), || health().contains("consnt"));
-    assert!(search("zebra").contains("zebra-consent"), "the last good index still serves");
+    std::fs::write(
+        content.join("resources/broken.md"),
+        "---\ntitle: Broken\ntopics: [consnt]\n---\n",
+    )
+    .unwrap();
+    wait_until("the error in /healthz", Duration::from_secs(5), || {
+        health().contains("consnt")
+    });
+    assert!(
+        search("zebra").contains("zebra-consent"),
+        "the last good index still serves"
+    );
     assert!(health().contains("\"last_good_at\""));
 
     // Fixing it clears the error.
     std::fs::remove_file(content.join("resources/broken.md")).unwrap();
-    wait_until("the error to clear", Duration::from_secs(5), || health().contains("\"last_error\":null"));
+    wait_until("the error to clear", Duration::from_secs(5), || {
+        health().contains("\"last_error\":null")
+    });
 
     stop.store(true, Ordering::Relaxed);
     client.join().unwrap();
-    assert_eq!(failed.load(Ordering::Relaxed), 0, "requests failed during reloads");
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "requests failed during reloads"
+    );
     assert!(ok.load(Ordering::Relaxed) > 10, "the client loop ran");
 }
