@@ -1,6 +1,8 @@
 //! The `signpost` command line: clap definitions and what each command does
 //! with the library. The only place besides `main` that uses anyhow.
 
+use std::collections::HashSet;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -8,10 +10,13 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::content::{self, Library};
+use crate::content::{self, ContentError, EntryId, Kind, Library, Severity};
+use crate::export::{self, ExportFormat};
 use crate::facet::Facet;
 use crate::index;
+use crate::schema;
 use crate::search::{self, SearchRequest};
+use crate::taxonomy::Taxonomy;
 use crate::web;
 
 #[derive(Debug, Parser)]
@@ -45,6 +50,39 @@ pub enum Command {
         content: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Treat warnings (due for review, near-duplicates, possibly
+        /// un-anonymised case studies) as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Report only files changed since this git revision (and untracked
+        /// ones); the whole bank is still loaded for cross-entry rules.
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
+    },
+    /// Write a new entry file with every field present and explained.
+    New {
+        /// organisation, training, resource, guidance or case-study.
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
+        /// The entry's permanent id: lowercase words joined by hyphens.
+        id: String,
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
+    /// Print a JSON Schema of the front matter, with the taxonomy's ids.
+    Schema {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
+    /// Export the bank as JSON, CSV or Open Referral (HSDS 3.0) JSON.
+    Export {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Build the index into a new directory and swap it in atomically.
     Index {
@@ -138,8 +176,21 @@ impl SearchArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// `file:line:col: error: message (suggestion)`, coloured on a terminal.
     Human,
+    /// A JSON array of diagnostics.
     Json,
+    /// GitHub Actions workflow commands, which annotate a pull request.
+    Github,
+}
+
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    Kind::from_id(text).ok_or_else(|| {
+        format!(
+            "unknown kind `{text}`: use one of {}",
+            Kind::ALL.map(Kind::id).join(", ")
+        )
+    })
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -150,7 +201,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             watch,
         } => serve(&content, &index, &addr, watch),
-        Command::Check { content, format } => Ok(check(&content, format)),
+        Command::Check {
+            content,
+            format,
+            strict,
+            changed_since,
+        } => check(&content, format, strict, changed_since.as_deref()),
+        Command::New { kind, id, content } => new_entry(&content, kind, &id),
+        Command::Schema { content } => print_schema(&content),
+        Command::Export {
+            content,
+            format,
+            out,
+        } => export_command(&content, format, out.as_deref()),
         Command::Index { content, index } => build_index(&content, &index),
         Command::Search(args) => search_command(&args),
     }
@@ -161,33 +224,237 @@ fn today() -> chrono::NaiveDate {
 }
 
 /// Prints every diagnostic; returns exit code 1 when any is an error.
-fn check(dir: &Path, format: Format) -> ExitCode {
+fn check(
+    dir: &Path,
+    format: Format,
+    strict: bool,
+    changed_since: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let checked = content::load(dir, today());
+    let mut diagnostics = checked.diagnostics;
+    if let Some(rev) = changed_since {
+        let changed = changed_files(dir, rev)?;
+        // A taxonomy change can break any entry: then everything counts.
+        if !changed.contains(&dir.join("taxonomy.yaml")) {
+            diagnostics.retain(|d| changed.contains(&d.file));
+        }
+    }
+    if strict {
+        for d in &mut diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&checked.diagnostics).unwrap_or_default()
-        ),
-        Format::Human => {
-            for d in &checked.diagnostics {
-                println!("{d}");
+        Format::Json => println!("{}", serde_json::to_string_pretty(&diagnostics)?),
+        Format::Github => {
+            for d in &diagnostics {
+                println!("{}", github_annotation(d));
             }
-            let errors = checked.error_count();
-            let warnings = checked.diagnostics.len() - errors;
-            match &checked.library {
-                Some(library) => eprintln!(
+        }
+        Format::Human => {
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            for d in &diagnostics {
+                println!("{}", human(d, colour));
+            }
+            match (&checked.library, changed_since) {
+                (_, Some(rev)) => {
+                    eprintln!(
+                        "checked files changed since {rev}: {errors} errors, {warnings} warnings"
+                    )
+                }
+                (Some(library), None) => eprintln!(
                     "checked {} entries: {errors} errors, {warnings} warnings",
                     library.entries().len()
                 ),
-                None => eprintln!("{errors} errors, {warnings} warnings"),
+                (None, None) => eprintln!("{errors} errors, {warnings} warnings"),
             }
         }
     }
-    if checked.error_count() > 0 {
+    Ok(if errors > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Files under `dir` changed since `rev`, or untracked, as `dir`-joined
+/// paths comparable with the diagnostics' files.
+fn changed_files(dir: &Path, rev: &str) -> anyhow::Result<HashSet<PathBuf>> {
+    let git = |args: &[&str]| -> anyhow::Result<Vec<PathBuf>> {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .context("running git")?;
+        if !output.status.success() {
+            bail!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| dir.join(l))
+            .collect())
+    };
+    if rev.starts_with('-') {
+        bail!("--changed-since: `{rev}` is not a revision");
     }
+    let mut changed: HashSet<PathBuf> =
+        git(&["diff", "--name-only", "--relative", rev, "--", "."])?
+            .into_iter()
+            .collect();
+    changed.extend(git(&[
+        "ls-files",
+        "--others",
+        "--exclude-standard",
+        "--",
+        ".",
+    ])?);
+    Ok(changed)
+}
+
+fn human(d: &ContentError, colour: bool) -> String {
+    if !colour {
+        return d.to_string();
+    }
+    let (label, code) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let suggestion = d
+        .suggestion
+        .as_ref()
+        .map(|s| format!(" \x1b[2m({s})\x1b[0m"))
+        .unwrap_or_default();
+    format!(
+        "\x1b[1m{}:{}:{}:\x1b[0m \x1b[{code}m{label}:\x1b[0m {}{suggestion}",
+        d.file.display(),
+        d.line,
+        d.column,
+        d.message
+    )
+}
+
+/// A GitHub Actions workflow command: `::error file=…,line=…,col=…::message`.
+pub fn github_annotation(d: &ContentError) -> String {
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let message = match &d.suggestion {
+        Some(s) => format!("{} ({s})", d.message),
+        None => d.message.clone(),
+    };
+    format!(
+        "::{level} file={},line={},col={},title=signpost check::{}",
+        property(&d.file.to_string_lossy()),
+        d.line,
+        d.column,
+        data(&message)
+    )
+}
+
+/// Organisation ids, from the file names, for `provider`.
+fn organisation_ids(dir: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(dir.join(Kind::Organisation.folder()))
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let stem = name.strip_suffix(".md")?;
+                    stem.parse::<EntryId>().ok().map(|id| id.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
+/// The taxonomy alone, so authoring help works while entries have errors.
+fn load_taxonomy(dir: &Path) -> anyhow::Result<Taxonomy> {
+    let path = dir.join("taxonomy.yaml");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Taxonomy::parse(&path, &text).map_err(|errors| {
+        for e in &errors {
+            eprintln!("{e}");
+        }
+        anyhow::anyhow!("{} has {} errors", path.display(), errors.len())
+    })
+}
+
+fn new_entry(dir: &Path, kind: Kind, id: &str) -> anyhow::Result<ExitCode> {
+    let id: EntryId = id.parse().map_err(|m: String| anyhow::anyhow!(m))?;
+    for other in Kind::ALL {
+        let existing = dir.join(other.folder()).join(format!("{id}.md"));
+        if existing.exists() {
+            bail!(
+                "{} already exists; ids are unique across all folders",
+                existing.display()
+            );
+        }
+    }
+    let taxonomy = load_taxonomy(dir)?;
+    let text = schema::entry_template(kind, &taxonomy, &organisation_ids(dir), today());
+    let folder = dir.join(kind.folder());
+    std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+    let path = folder.join(format!("{id}.md"));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("{}", path.display());
+    eprintln!(
+        "wrote {}: fill in the empty required fields, uncomment the optional ones you need, then run `signpost check`",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_schema(dir: &Path) -> anyhow::Result<ExitCode> {
+    let taxonomy = load_taxonomy(dir)?;
+    let schema = schema::front_matter_schema(&taxonomy, &organisation_ids(dir));
+    println!("{}", serde_json::to_string_pretty(&schema)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_command(
+    dir: &Path,
+    format: ExportFormat,
+    out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let library = load_library(dir)?;
+    let bytes = export::export(&library, format)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("exported to {}", path.display());
+        }
+        None => match std::io::stdout().lock().write_all(&bytes) {
+            // `signpost export … | head` is not a failure.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.context("writing the export")?,
+        },
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads the content or fails listing every error.

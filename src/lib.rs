@@ -7,8 +7,10 @@
 
 pub mod cli;
 pub mod content;
+pub mod export;
 pub mod facet;
 pub mod index;
+pub mod schema;
 pub mod search;
 pub mod taxonomy;
 pub mod watch;

@@ -20,7 +20,7 @@ use crate::taxonomy::{COSTS, Taxonomy, Vocabulary, suggest};
 /// Longest summary, so it fits on a result card.
 pub const MAX_SUMMARY_CHARS: usize = 280;
 
-const FIELDS: [&str; 16] = [
+pub const FIELDS: [&str; 16] = [
     "title",
     "summary",
     "topics",
@@ -38,8 +38,8 @@ const FIELDS: [&str; 16] = [
     "reviewed",
     "review_due",
 ];
-const REQUIRED: [&str; 6] = ["title", "summary", "topics", "ages", "areas", "reviewed"];
-const CONTACT_FIELDS: [&str; 5] = ["phone", "email", "address", "hours", "referral"];
+pub const REQUIRED: [&str; 6] = ["title", "summary", "topics", "ages", "areas", "reviewed"];
+pub const CONTACT_FIELDS: [&str; 5] = ["phone", "email", "address", "hours", "referral"];
 pub const CASE_STUDY_SECTIONS: [&str; 4] = ["Situation", "Response", "Outcome", "Learning"];
 
 /// An entry and where its `provider` is written, for the cross-entry check.
@@ -242,11 +242,14 @@ pub fn parse(
         .locate("provider", provider.as_ref().map(EntryId::as_str));
     let url = r.text("url");
     if let Some(url) = &url {
-        if !(url.starts_with("https://") || url.starts_with("http://"))
-            || url.contains(char::is_whitespace)
-        {
-            r.error_at("url", None, format!("`url`: `{url}` is not a web address"))
-                .suggestion = Some("write the full address, starting https://".into());
+        if let Err(problem) = check_url(url) {
+            r.error_at(
+                "url",
+                None,
+                format!("`url`: `{url}` is not a web address: {problem}"),
+            )
+            .suggestion =
+                Some("write the full address, such as https://www.example.org.uk/page".into());
         }
     }
     let contact = read_contact(&mut r);
@@ -368,20 +371,104 @@ fn read_contact(r: &mut Reader<'_>) -> Option<Contact> {
         };
         *slot = Some(text);
     }
-    if contact.email.as_deref().is_some_and(|e| !is_email(e)) {
-        r.error_at(
-            "email",
-            None,
-            "`contact.email` is not an email address".into(),
+    if let Some(email) = contact.email.as_deref().filter(|e| !is_email(e)) {
+        let message = format!("`contact.email`: `{email}` is not an email address");
+        r.error_at("email", None, message).suggestion =
+            Some("write one address such as help@example.org.uk".into());
+    }
+    if let Some(phone) = contact.phone.as_deref().filter(|p| !is_uk_phone(p)) {
+        let message = format!("`contact.phone`: `{phone}` is not a UK phone number");
+        r.error_at("phone", None, message).suggestion = Some(
+            "write one number: 0 and 9 or 10 more digits (0300 123 4567), +44 …, or a short number such as 116 123"
+                .into(),
         );
     }
     Some(contact)
 }
 
-fn is_email(text: &str) -> bool {
-    text.split_once('@').is_some_and(|(user, host)| {
-        !user.is_empty() && host.contains('.') && !text.contains(char::is_whitespace)
-    })
+/// An `http(s)://` address with a plausible host name. The reason when not.
+pub fn check_url(url: &str) -> Result<(), &'static str> {
+    if url.contains(char::is_whitespace) {
+        return Err("it contains a space");
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("it must start with https:// or http://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err("it must not hold a user name");
+    }
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some(_) => return Err("the port is not a number"),
+        None => authority,
+    };
+    if host.is_empty() {
+        return Err("it has no host name");
+    }
+    let labels_ok = host.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    });
+    let tld_ok = host
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+    if !labels_ok || !host.contains('.') || !tld_ok {
+        return Err("the host name is malformed");
+    }
+    Ok(())
+}
+
+/// One address: `user@host.tld`, no spaces, no display name.
+pub fn is_email(text: &str) -> bool {
+    let Some((user, host)) = text.split_once('@') else {
+        return false;
+    };
+    let user_ok = !user.is_empty()
+        && !user.starts_with('.')
+        && !user.ends_with('.')
+        && !user.contains("..")
+        && user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    user_ok && check_url(&format!("https://{host}")).is_ok() && !host.contains(':')
+}
+
+/// A UK number as written for the public: `0` and 9 or 10 more digits
+/// (spaces allowed anywhere), a short freephone such as Childline's
+/// 0800 1111, `+44` and the number without its 0, or a short national
+/// number (999, 112, 111, 101, 105, 116 xxx).
+pub fn is_uk_phone(text: &str) -> bool {
+    let text = text.trim();
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '+')
+        || text.contains("  ")
+        || text.rfind('+').is_some_and(|i| i != 0)
+    {
+        // `+44 (0)20 …` is common; accept it by dropping the `(0)`.
+        let without = text.replacen("(0)", "", 1);
+        return without != text
+            && without.starts_with("+44")
+            && is_uk_phone(&without.replace("  ", " "));
+    }
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    if let Some(rest) = text.strip_prefix("+44") {
+        let national: String = rest.chars().filter(char::is_ascii_digit).collect();
+        return !national.starts_with('0') && (9..=10).contains(&national.len());
+    }
+    if let Some(rest) = digits.strip_prefix('0') {
+        // Freephone 0800 / 0808 numbers may be shorter (0800 1111).
+        let short_freephone =
+            (rest.starts_with("800") || rest.starts_with("808")) && rest.len() == 7;
+        return (9..=10).contains(&rest.len()) || short_freephone;
+    }
+    matches!(digits.as_str(), "999" | "112" | "111" | "101" | "105")
+        || (digits.len() == 6 && digits.starts_with("116"))
 }
 
 fn read_quality_assured(r: &mut Reader<'_>) -> Option<QualityAssured> {
@@ -457,6 +544,68 @@ fn check_case_study(r: &mut Reader<'_>, split: &Split<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_emails_and_phones() {
+        for good in [
+            "https://www.childline.org.uk/",
+            "http://example.org.uk/a?b=c#d",
+            "https://localhost.example:8080",
+        ] {
+            assert!(check_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "www.childline.org.uk",
+            "https://",
+            "https:///path",
+            "https://exa mple.org",
+            "ftp://example.org",
+            "https://example",
+            "https://user@example.org",
+            "https://example.org:80x/",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        for good in ["help@nspcc.org.uk", "first.last+tag@example.co.uk"] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "help@nspcc",
+            "help nspcc.org.uk",
+            "@nspcc.org.uk",
+            "a@b@c.org",
+            "Help <help@nspcc.org.uk>",
+            "a..b@example.org",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        for good in [
+            "0808 800 5000",
+            "01785 895836",
+            "0800 1111",
+            "08 08 16 89 111",
+            "0207 402 5004",
+            "101",
+            "116 123",
+            "+44 20 7946 0000",
+            "+44 (0)20 7946 0000",
+            "999",
+        ] {
+            assert!(is_uk_phone(good), "{good}");
+        }
+        for bad in [
+            "0808 800 50",
+            "0808 800 50000 1",
+            "123",
+            "+1 212 555 0100",
+            "0808-800-5000",
+            "call 0808 800 5000",
+            "+44 020 7946 0000",
+            "",
+        ] {
+            assert!(!is_uk_phone(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn split_finds_body_line() {

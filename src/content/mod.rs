@@ -7,6 +7,7 @@ mod entry;
 mod error;
 mod front_matter;
 mod markdown;
+pub mod review;
 mod source_map;
 
 use std::collections::HashMap;
@@ -17,7 +18,10 @@ use chrono::NaiveDate;
 
 pub use entry::{AgeRange, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml};
 pub use error::{ContentError, Severity};
-pub use front_matter::{CASE_STUDY_SECTIONS, MAX_SUMMARY_CHARS};
+pub use front_matter::{
+    CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED, check_url, is_email,
+    is_uk_phone,
+};
 pub use source_map::LineIndex;
 
 use crate::taxonomy::{Taxonomy, suggest};
@@ -111,10 +115,12 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     };
     let files = entry_files(dir, &mut diagnostics);
     let mut parsed = Vec::with_capacity(files.len());
+    let mut texts = Vec::with_capacity(files.len());
     if let Some(taxonomy) = &taxonomy {
         let mut seen: HashMap<EntryId, PathBuf> = HashMap::new();
         for (path, kind) in files {
-            let Some(entry) = read_entry(&path, kind, taxonomy, &mut fingerprint, &mut diagnostics)
+            let Some((entry, text)) =
+                read_entry(&path, kind, taxonomy, &mut fingerprint, &mut diagnostics)
             else {
                 continue;
             };
@@ -129,9 +135,20 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
             }
             seen.insert(entry.entry.id.clone(), path.clone());
             parsed.push((path, entry));
+            texts.push(text);
         }
         check_providers(&parsed, &mut diagnostics);
         check_review_dates(&parsed, today, &mut diagnostics);
+        let reviewed: Vec<review::Reviewed<'_>> = parsed
+            .iter()
+            .zip(&texts)
+            .map(|((path, p), text)| review::Reviewed {
+                path,
+                entry: &p.entry,
+                text,
+            })
+            .collect();
+        review::review(&reviewed, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let has_errors = diagnostics.iter().any(ContentError::is_error);
@@ -231,7 +248,7 @@ fn read_entry(
     taxonomy: &Taxonomy,
     fingerprint: &mut DefaultHasher,
     diagnostics: &mut Vec<ContentError>,
-) -> Option<front_matter::Parsed> {
+) -> Option<(front_matter::Parsed, String)> {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -265,6 +282,7 @@ fn read_entry(
     front_matter::parse(path, id, kind, &text, taxonomy)
         .map_err(|errors| diagnostics.extend(errors))
         .ok()
+        .map(|parsed| (parsed, text))
 }
 
 fn check_providers(

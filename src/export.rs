@@ -1,0 +1,344 @@
+//! `signpost export`: the checked bank as JSON, as CSV for a spreadsheet, or
+//! its organisations as Open Referral HSDS 3.0 JSON.
+
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::content::{Entry, Kind, Library};
+use crate::taxonomy::COSTS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Every entry with every field, as a JSON array.
+    Json,
+    /// One row per entry, UTF-8 with a byte order mark; lists joined with "; ".
+    Csv,
+    /// The organisations and their services as Open Referral HSDS 3.0 JSON.
+    Openreferral,
+}
+
+/// The export as bytes, ready to write to a file or standard output.
+pub fn export(library: &Library, format: ExportFormat) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        ExportFormat::Json => {
+            let mut out = serde_json::to_vec_pretty(library.entries())?;
+            out.push(b'\n');
+            out
+        }
+        ExportFormat::Csv => csv(library)?,
+        ExportFormat::Openreferral => {
+            let mut out = serde_json::to_vec_pretty(&open_referral(library))?;
+            out.push(b'\n');
+            out
+        }
+    })
+}
+
+pub const CSV_COLUMNS: [&str; 25] = [
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "topics",
+    "ages",
+    "key_stages",
+    "sectors",
+    "abilities",
+    "audiences",
+    "areas",
+    "provider",
+    "url",
+    "phone",
+    "email",
+    "address",
+    "hours",
+    "referral",
+    "cost",
+    "formats",
+    "quality_assured_by",
+    "quality_assured_date",
+    "reviewed",
+    "review_due",
+    "body",
+];
+
+/// Spreadsheets run a cell that starts with one of these as a formula.
+/// A phone number written `+44 …` is left alone; anything else gets a
+/// leading apostrophe, as OWASP advises for CSV exports.
+fn cell(text: &str) -> String {
+    let risky = match text.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !crate::content::is_uk_phone(text),
+        _ => false,
+    };
+    if risky {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv(library: &Library) -> anyhow::Result<Vec<u8>> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer.write_record(CSV_COLUMNS)?;
+        for e in library.entries() {
+            let contact = e.contact.clone().unwrap_or_default();
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            let row = [
+                e.id.to_string(),
+                e.kind.id().to_string(),
+                e.title.clone(),
+                e.summary.clone(),
+                e.topics.join("; "),
+                e.ages.to_string(),
+                e.ages
+                    .key_stages()
+                    .map(|k| k.id)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                e.sectors.join("; "),
+                e.abilities.join("; "),
+                e.audiences.join("; "),
+                e.areas.join("; "),
+                e.provider
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                opt(&e.url),
+                opt(&contact.phone),
+                opt(&contact.email),
+                opt(&contact.address),
+                opt(&contact.hours),
+                opt(&contact.referral),
+                opt(&e.cost),
+                e.formats.join("; "),
+                e.quality_assured
+                    .as_ref()
+                    .map(|q| q.by.clone())
+                    .unwrap_or_default(),
+                e.quality_assured
+                    .as_ref()
+                    .and_then(|q| q.date)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                e.reviewed.to_string(),
+                e.review_due.to_string(),
+                e.body_text.trim().to_string(),
+            ];
+            writer.write_record(row.iter().map(|c| cell(c)))?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+/// Stable ids: the same entry always gets the same UUID (version 5).
+fn uuid(path: &str) -> String {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a57_3d0e_4b8a_9c41_5e2d_7a90_b3c6);
+    Uuid::new_v5(&NAMESPACE, path.as_bytes()).to_string()
+}
+
+fn insert_some(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
+    if let Some(v) = value.filter(|v| !v.is_empty()) {
+        map.insert(key.to_string(), v.into());
+    }
+}
+
+/// HSDS phones for an entry's contact, owned by `owner` (`organization_id`
+/// or `service_id`).
+fn phones(e: &Entry, owner: (&str, &str)) -> Vec<Value> {
+    let Some(contact) = &e.contact else {
+        return Vec::new();
+    };
+    let Some(number) = &contact.phone else {
+        return Vec::new();
+    };
+    let mut phone = Map::new();
+    phone.insert(
+        "id".into(),
+        uuid(&format!("{}/{}/phone", e.id, owner.0)).into(),
+    );
+    phone.insert(owner.0.into(), owner.1.into());
+    phone.insert("number".into(), number.clone().into());
+    phone.insert("type".into(), "voice".into());
+    insert_some(&mut phone, "description", contact.hours.as_deref());
+    vec![Value::Object(phone)]
+}
+
+fn contacts(e: &Entry, owner: (&str, &str)) -> Vec<Value> {
+    let Some(contact) = &e.contact else {
+        return Vec::new();
+    };
+    if contact.email.is_none() && contact.phone.is_none() {
+        return Vec::new();
+    }
+    let id = uuid(&format!("{}/{}/contact", e.id, owner.0));
+    let mut map = Map::new();
+    map.insert("id".into(), id.clone().into());
+    map.insert(owner.0.into(), owner.1.into());
+    map.insert("name".into(), e.title.clone().into());
+    insert_some(&mut map, "email", contact.email.as_deref());
+    let phones: Vec<Value> = phones(e, ("contact_id", &id));
+    if !phones.is_empty() {
+        map.insert("phones".into(), phones.into());
+    }
+    vec![Value::Object(map)]
+}
+
+/// One HSDS service for an entry: an organisation's own offer, or a course
+/// or resource it provides.
+fn service(library: &Library, e: &Entry, organization_id: &str) -> Value {
+    let id = uuid(&format!("{}/service", e.id));
+    let mut s = Map::new();
+    s.insert("id".into(), id.clone().into());
+    s.insert("organization_id".into(), organization_id.into());
+    s.insert("name".into(), e.title.clone().into());
+    s.insert("description".into(), e.summary.clone().into());
+    insert_some(&mut s, "url", e.url.as_deref());
+    if let Some(contact) = &e.contact {
+        insert_some(&mut s, "email", contact.email.as_deref());
+        insert_some(&mut s, "application_process", contact.referral.as_deref());
+    }
+    s.insert("status".into(), "active".into());
+    if let Some(cost) = &e.cost {
+        let label = COSTS
+            .iter()
+            .find(|(id, _)| id == cost)
+            .map_or(cost.as_str(), |(_, l)| l);
+        s.insert("fees_description".into(), label.into());
+    }
+    s.insert("minimum_age".into(), e.ages.min.into());
+    if let Some(max) = e.ages.max {
+        // HSDS ages are inclusive; ours are half-open.
+        s.insert("maximum_age".into(), (max - 1).into());
+    }
+    s.insert("eligibility_description".into(), e.ages.describe().into());
+    if let Some(q) = &e.quality_assured {
+        if let Some(date) = q.date {
+            s.insert("assured_date".into(), date.to_string().into());
+        }
+        s.insert(
+            "accreditations".into(),
+            format!("Quality assured by {}", q.by).into(),
+        );
+    }
+    s.insert(
+        "last_modified".into(),
+        format!("{}T00:00:00Z", e.reviewed).into(),
+    );
+    let phones = phones(e, ("service_id", &id));
+    if !phones.is_empty() {
+        s.insert("phones".into(), phones.into());
+    }
+    let areas = &library.taxonomy.areas;
+    let service_areas: Vec<Value> = e
+        .areas
+        .iter()
+        .map(|area| {
+            let mut a = Map::new();
+            a.insert("id".into(), uuid(&format!("{}/area/{area}", e.id)).into());
+            a.insert("service_id".into(), id.clone().into());
+            a.insert("name".into(), areas.label(area).into());
+            insert_some(
+                &mut a,
+                "description",
+                areas.get(area).and_then(|t| t.description.as_deref()),
+            );
+            Value::Object(a)
+        })
+        .collect();
+    s.insert("service_areas".into(), service_areas.into());
+    let contacts = contacts(e, ("service_id", &id));
+    if !contacts.is_empty() {
+        s.insert("contacts".into(), contacts.into());
+    }
+    let topics = &library.taxonomy.topics;
+    let attributes: Vec<Value> = e
+        .topics
+        .iter()
+        .filter_map(|topic| topics.get(topic))
+        .map(|term| {
+            let term_id = uuid(&format!("taxonomy/topics/{}", term.id));
+            let mut t = Map::new();
+            t.insert("id".into(), term_id.clone().into());
+            t.insert("code".into(), term.id.clone().into());
+            t.insert("name".into(), term.label.clone().into());
+            t.insert(
+                "description".into(),
+                term.description
+                    .clone()
+                    .unwrap_or_else(|| term.label.clone())
+                    .into(),
+            );
+            if let Some(parent) = &term.parent_id {
+                t.insert(
+                    "parent_id".into(),
+                    uuid(&format!("taxonomy/topics/{parent}")).into(),
+                );
+            }
+            t.insert("taxonomy".into(), "Signpost topics".into());
+            json!({
+                "id": uuid(&format!("{}/topic/{}", e.id, term.id)),
+                "link_id": id,
+                "link_type": "topic",
+                "link_entity": "service",
+                "taxonomy_term_id": term_id,
+                "taxonomy_term": t,
+            })
+        })
+        .collect();
+    if !attributes.is_empty() {
+        s.insert("attributes".into(), attributes.into());
+    }
+    Value::Object(s)
+}
+
+/// The organisations as an HSDS 3.0 array of organization objects, each
+/// with its own offer as a service plus the training and resources it
+/// provides. An organisation run by another (Childline by the NSPCC)
+/// points at it with `parent_organization_id`.
+pub fn open_referral(library: &Library) -> Value {
+    let organisations = library
+        .entries()
+        .iter()
+        .filter(|e| e.kind == Kind::Organisation);
+    let orgs: Vec<Value> = organisations
+        .map(|org| {
+            let id = uuid(org.id.as_str());
+            let mut o = Map::new();
+            o.insert("id".into(), id.clone().into());
+            o.insert("name".into(), org.title.clone().into());
+            o.insert("description".into(), org.summary.clone().into());
+            if let Some(contact) = &org.contact {
+                insert_some(&mut o, "email", contact.email.as_deref());
+            }
+            insert_some(&mut o, "website", org.url.as_deref());
+            if let Some(parent) = &org.provider {
+                o.insert(
+                    "parent_organization_id".into(),
+                    uuid(parent.as_str()).into(),
+                );
+            }
+            let phones = phones(org, ("organization_id", &id));
+            if !phones.is_empty() {
+                o.insert("phones".into(), phones.into());
+            }
+            let contacts = contacts(org, ("organization_id", &id));
+            if !contacts.is_empty() {
+                o.insert("contacts".into(), contacts.into());
+            }
+            let services: Vec<Value> = std::iter::once(org)
+                .chain(library.entries().iter().filter(|e| {
+                    matches!(e.kind, Kind::Training | Kind::Resource)
+                        && e.provider.as_ref() == Some(&org.id)
+                }))
+                .map(|e| service(library, e, &id))
+                .collect();
+            o.insert("services".into(), services.into());
+            Value::Object(o)
+        })
+        .collect();
+    json!(orgs)
+}
