@@ -46,6 +46,8 @@ pub struct LiveIndex {
     pub(crate) reviewed: Vec<i64>,
     /// Position of each entry in title order, by ord.
     pub(crate) title_rank: Vec<u32>,
+    /// What query understanding knows of this bank, built on first search.
+    pub(crate) lexicon: std::sync::OnceLock<crate::search::Lexicon>,
 }
 
 impl std::fmt::Debug for LiveIndex {
@@ -112,6 +114,7 @@ impl LiveIndex {
             ages: columns.ages,
             reviewed: columns.reviewed,
             title_rank,
+            lexicon: std::sync::OnceLock::new(),
         })
     }
 

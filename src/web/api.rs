@@ -77,7 +77,9 @@ pub fn search_json(results: &SearchResults<'_>) -> Value {
         "per_page": results.per_page,
         "hits": hits,
         "facets": facets,
-        "interpreted": [],
+        "interpreted": results.interpreted,
+        "corrected": results.corrected,
+        "suggestions": results.suggestions,
     })
 }
 
