@@ -3,6 +3,7 @@
 
 mod api;
 mod error;
+mod pages;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -106,6 +107,8 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
+        .merge(pages::routes())
+        .nest_service("/static", static_files())
         .fallback(not_found)
         .layer(middleware::from_fn(limit_query_string))
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
@@ -120,8 +123,35 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> ApiError {
-    ApiError::NotFound("that page".into())
+/// JSON for the API's paths, the HTML 404 page for everything else.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path == "/api" || path == "/healthz" {
+        ApiError::NotFound("that page".into()).into_response()
+    } else {
+        pages::not_found_page()
+    }
+}
+
+/// How long browsers may keep the CSS and JS; pages link them with the
+/// crate version in the query string, so a release refreshes them.
+const STATIC_CACHE_CONTROL: &str = "public, max-age=86400";
+
+/// `static/` from the working directory (where `signpost serve` runs), or
+/// from the source tree when run elsewhere.
+fn static_files()
+-> tower_http::set_header::SetResponseHeader<tower_http::services::ServeDir, HeaderValue> {
+    let local = std::path::Path::new("static");
+    let dir = if local.join("signpost.css").is_file() {
+        local.to_path_buf()
+    } else {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static")
+    };
+    tower_http::set_header::SetResponseHeader::overriding(
+        tower_http::services::ServeDir::new(dir),
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static(STATIC_CACHE_CONTROL),
+    )
 }
 
 /// Strict headers on every response, errors included.

@@ -1,0 +1,339 @@
+//! The server-rendered pages driven in-process: what each page shows, that
+//! it is escaped and free of inline script and style, the HTML error pages,
+//! the Atom feed and the static files.
+
+mod common;
+
+use common::{App, Reply, app, fixture};
+
+fn small() -> App {
+    app(&fixture("small"))
+}
+
+fn assert_html(reply: &Reply) {
+    let ct = reply.headers["content-type"].to_str().unwrap();
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let body = &reply.body;
+    assert!(body.starts_with("<!doctype html>"), "{body}");
+    assert!(body.contains("<html lang=\"en-GB\">"));
+    assert_eq!(body.matches("<h1").count(), 1, "one h1");
+    for landmark in ["<header", "<nav", "<main id=\"main\"", "<footer"] {
+        assert!(body.contains(landmark), "{landmark}");
+    }
+    assert!(body.contains("class=\"skip-link\" href=\"#main\""));
+    // The CSP allows no inline script or style.
+    assert!(!body.contains("<script>") && !body.contains("<style"));
+    assert!(!body.contains(" style="), "inline style attribute");
+    assert!(
+        reply.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    assert!(!reply.headers.contains_key("set-cookie"));
+}
+
+/// Every `<input>` with an id has a `<label for=…>`.
+fn assert_labelled(body: &str) {
+    for part in body.split("<input").skip(1) {
+        let tag = &part[..part.find('>').unwrap()];
+        if tag.contains("type=\"hidden\"") {
+            continue;
+        }
+        let id = tag
+            .split("id=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("input without id: {tag}"));
+        assert!(body.contains(&format!("for=\"{id}\"")), "no label for {id}");
+    }
+}
+
+#[tokio::test]
+async fn home_has_a_search_box_and_browse_links_with_counts() {
+    let app = small();
+    let reply = app.get("/").await;
+    assert_eq!(reply.status, 200);
+    assert_html(&reply);
+    assert_labelled(&reply.body);
+    let body = &reply.body;
+    assert!(body.contains("action=\"/search\" method=\"get\""));
+    assert!(body.contains("<label for=\"home-q\">"));
+    assert!(body.contains(
+        "href=\"/search?kind=organisation\">Support organisation</a> <span class=\"count\">4"
+    ));
+    assert!(body.contains("href=\"/search?key_stage=ks2\">Key stage 2 (ages 7-11)</a>"));
+    assert!(body.contains("Newest entries"));
+}
+
+#[tokio::test]
+async fn search_shows_count_cards_facets_and_chips() {
+    let app = small();
+    let reply = app.get("/search?q=consent&key_stage=ks2").await;
+    assert_eq!(reply.status, 200);
+    assert_html(&reply);
+    assert_labelled(&reply.body);
+    let api = app.get("/api/search?q=consent&key_stage=ks2").await.json();
+    let total = api["total"].as_u64().unwrap();
+    let body = &reply.body;
+    let count = if total == 1 {
+        "1 result".to_string()
+    } else {
+        format!("{total} results")
+    };
+    assert!(body.contains(&format!(
+        "id=\"result-count\" class=\"result-count\">{count}</h2>"
+    )));
+    assert!(body.contains("<span class=\"vh\">Remove filter: </span>Key stage 2</a>"));
+    assert!(body.contains("href=\"/search?q=consent\">Clear filters</a>"));
+    assert!(body.contains("id=\"f-key_stage-ks2\" name=\"key_stage\" value=\"ks2\" checked"));
+    // Values with no results are shown, with their 0.
+    assert!(body.contains("count count-zero\">(0)</span>"));
+    for hit in api["hits"].as_array().unwrap() {
+        let id = hit["id"].as_str().unwrap();
+        assert!(body.contains(&format!("href=\"/entries/{id}\"")), "{id}");
+    }
+    assert!(body.contains("<mark>"), "snippets mark the terms");
+    assert!(body.contains("<dt>Ages</dt><dd>Ages"));
+    assert!(body.contains("<option value=\"relevance\" selected>"));
+}
+
+#[tokio::test]
+async fn organisation_cards_show_phone_hours_and_referral() {
+    let app = small();
+    let reply = app.get("/search?kind=organisation").await;
+    let body = &reply.body;
+    assert!(body.contains("<dt>Phone</dt><dd><a href=\"tel:0800000000\">0800 000 000</a></dd>"));
+    assert!(body.contains("<dt>Hours</dt><dd>24 hours</dd>"));
+    assert!(body.contains("<dt>How to refer</dt><dd>Children call directly.</dd>"));
+}
+
+#[tokio::test]
+async fn query_text_is_escaped_everywhere() {
+    let app = small();
+    let reply = app
+        .get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E")
+        .await;
+    assert_eq!(reply.status, 200);
+    assert!(!reply.body.contains("<script>alert"));
+    assert!(
+        reply
+            .body
+            .contains("value=\"&#60;script&#62;alert(1)&#60;/script&#62;&#34;&#62;\"")
+    );
+}
+
+#[tokio::test]
+async fn zero_results_suggest_a_filter_to_drop_with_its_count() {
+    let app = small();
+    let reply = app.get("/search?q=consent&kind=organisation").await;
+    assert_eq!(reply.status, 200);
+    let body = &reply.body;
+    assert!(body.contains(">0 results</h2>"));
+    assert!(body.contains("No entries match this search"));
+    let without = app.get("/api/search?q=consent").await.json()["total"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        body.contains(&format!(
+            "<a href=\"/search?q=consent\">Remove the filter “Support organisation”</a>: {without} results"
+        )),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn pagination_links_pages() {
+    let app = small();
+    let reply = app.get("/search?per_page=2&page=2").await;
+    assert_eq!(reply.status, 200);
+    let body = &reply.body;
+    assert!(body.contains("aria-label=\"Pagination\""));
+    assert!(body.contains("href=\"/search?per_page=2\" rel=\"prev\""));
+    assert!(body.contains("href=\"/search?per_page=2&#38;page=3\" rel=\"next\""));
+    assert!(body.contains("<ol class=\"cards\" start=\"3\">"));
+}
+
+#[tokio::test]
+async fn bad_parameters_get_a_friendly_400_page() {
+    let app = small();
+    let reply = app.get("/search?q=x&topic=consnet").await;
+    assert_eq!(reply.status, 400);
+    assert_html(&reply);
+    assert!(reply.body.contains("There is a problem with this search"));
+    assert!(reply.body.contains("Unknown topic “consnet”"));
+    assert!(
+        reply
+            .body
+            .contains("href=\"/search?q=x&#38;topic=consent\"")
+    );
+    assert!(
+        reply
+            .body
+            .contains("href=\"/search?q=x\">Search again without")
+    );
+    let reply = app.get("/search?page=99").await;
+    assert_eq!(reply.status, 400);
+    assert_html(&reply);
+    let reply = app.get("/search?colour=red").await;
+    assert_eq!(reply.status, 400);
+    assert_html(&reply);
+}
+
+#[tokio::test]
+async fn unknown_pages_and_entries_get_the_html_404_but_the_api_stays_json() {
+    let app = small();
+    for path in [
+        "/entries/no-such-entry",
+        "/entries/NOT%20AN%20ID",
+        "/no/such/page",
+    ] {
+        let reply = app.get(path).await;
+        assert_eq!(reply.status, 404, "{path}");
+        assert_html(&reply);
+        assert!(reply.body.contains("Page not found"));
+    }
+    let reply = app.get("/api/no-such").await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.json()["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn an_organisation_page_has_contact_exit_and_999() {
+    let app = small();
+    let reply = app.get("/entries/helpline-national").await;
+    assert_eq!(reply.status, 200);
+    assert_html(&reply);
+    let body = &reply.body;
+    assert!(
+        body.contains("<h1>National children&#39;s helpline</h1>")
+            || body.contains("<h1>National children&#x27;s helpline</h1>"),
+        "{body}"
+    );
+    assert!(body.contains("href=\"https://www.bbc.co.uk/weather\" rel=\"nofollow noreferrer\" data-exit>Exit this page</a>"));
+    assert!(body.contains("If a child is in immediate danger, call 999."));
+    assert!(body.contains("<dt>Phone</dt><dd><a href=\"tel:0800000000\">0800 000 000</a></dd>"));
+    assert!(body.contains("<dt>How to refer or get help</dt>"));
+    assert!(body.contains("<p>A national helpline where children can talk about anything"));
+}
+
+#[tokio::test]
+async fn an_entry_past_review_says_so_in_words() {
+    let app = small();
+    let reply = app.get("/entries/consent-from-reception").await;
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .body
+            .contains("<strong class=\"tag tag-due\">Due for review</strong>")
+    );
+    assert!(reply.body.contains("was due for review on 1 June 2025"));
+    let reply = app.get("/entries/consent-ks2-lessons").await;
+    assert!(!reply.body.contains("was due for review on"));
+}
+
+#[tokio::test]
+async fn related_entries_share_a_topic_and_an_age() {
+    let app = small();
+    let reply = app.get("/entries/consent-ks2-lessons").await;
+    let body = &reply.body;
+    let related = &body[body.find("Related entries").expect("related section")..];
+    assert!(!related.contains("href=\"/entries/consent-ks2-lessons\""));
+    assert!(related.contains("href=\"/entries/consent-from-reception\""));
+}
+
+#[tokio::test]
+async fn coverage_links_every_cell_and_marks_gaps() {
+    let app = small();
+    let reply = app.get("/coverage").await;
+    assert_eq!(reply.status, 200);
+    assert_html(&reply);
+    let body = &reply.body;
+    assert!(body.contains("<th scope=\"col\">Key stage 2</th>"));
+    assert!(body.contains("href=\"/search?topic=consent&#38;key_stage=ks2\""));
+    assert!(body.contains("href=\"/search?topic=consent&#38;sector=primary\""));
+    assert!(body.contains("<td class=\"c0\"><a href="));
+    assert!(body.contains(">0<span class=\"vh\"> (none)</span></a>"));
+    // The count in a cell is what its search finds.
+    let api = app
+        .get("/api/search?topic=consent&key_stage=ks2")
+        .await
+        .json();
+    let n = api["total"].as_u64().unwrap();
+    assert!(body.contains(&format!(
+        "href=\"/search?topic=consent&#38;key_stage=ks2\">{n}</a>"
+    )));
+}
+
+#[tokio::test]
+async fn updates_are_newest_first_and_the_feed_is_atom() {
+    let app = small();
+    let reply = app.get("/updates").await;
+    assert_eq!(reply.status, 200);
+    assert_html(&reply);
+    let first = reply.body.find("January 2026").unwrap();
+    let later = reply.body.find("January 2025").unwrap();
+    assert!(first < later);
+
+    let reply = app.get("/feed.xml").await;
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let xml = &reply.body;
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
+    assert!(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert!(xml.contains("<id>tag:signpost,2025:feed</id>"));
+    assert!(xml.contains("<updated>2026-01-10T00:00:00Z</updated>"));
+    assert!(xml.contains("rel=\"self\""));
+    let n = common::library(&fixture("small")).entries().len();
+    assert_eq!(xml.matches("<entry>").count(), n);
+    assert_eq!(xml.matches("<summary>").count(), n);
+    assert!(xml.contains("<title>National children&apos;s helpline</title>"));
+    assert!(xml.trim_end().ends_with("</feed>"));
+}
+
+#[tokio::test]
+async fn static_files_are_served_with_cache_headers() {
+    let app = small();
+    for (path, ct) in [
+        ("/static/signpost.css", "text/css"),
+        ("/static/signpost.js", "javascript"),
+    ] {
+        let reply = app.get(path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            reply.headers["content-type"].to_str().unwrap().contains(ct),
+            "{path}"
+        );
+        assert!(
+            reply.headers["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("max-age"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_stay_small_before_compression_too() {
+    let app = small();
+    for path in [
+        "/",
+        "/search",
+        "/coverage",
+        "/updates",
+        "/entries/helpline-national",
+    ] {
+        let reply = app.get(path).await;
+        assert!(
+            reply.body.len() < 100 * 1024,
+            "{path}: {}",
+            reply.body.len()
+        );
+    }
+}
