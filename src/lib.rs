@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod content;
+pub mod corpus;
 pub mod eval;
 pub mod export;
 pub mod facet;

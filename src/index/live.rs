@@ -38,6 +38,11 @@ pub struct LiveIndex {
     pub(crate) searcher: Searcher,
     pub(crate) fields: Fields,
     pub(crate) query_parser: QueryParser,
+    /// For the other names of a concept the text names: title and summary
+    /// only. Entries tagged with the concept already match (and carry its
+    /// names in `topics_text`), and phrase matching every synonym through
+    /// every body was most of the cost of a search that names a concept.
+    pub(crate) synonym_parser: QueryParser,
     /// In [`Facet::ALL`] order.
     pub(crate) facets: Vec<FacetPostings>,
     /// Half-open age range of each entry, by ord.
@@ -46,8 +51,8 @@ pub struct LiveIndex {
     pub(crate) reviewed: Vec<i64>,
     /// Position of each entry in title order, by ord.
     pub(crate) title_rank: Vec<u32>,
-    /// What query understanding knows of this bank, built on first search.
-    pub(crate) lexicon: std::sync::OnceLock<crate::search::Lexicon>,
+    /// What query understanding and snippets know of this bank's words.
+    pub(crate) lexicon: crate::search::Lexicon,
 }
 
 impl std::fmt::Debug for LiveIndex {
@@ -91,8 +96,9 @@ impl LiveIndex {
         for (rank, &ord) in by_title.iter().enumerate() {
             title_rank[ord] = rank as u32;
         }
-        let mut query_parser = QueryParser::for_index(
+        let query_parser = weighted_parser(
             &index,
+            &fields,
             vec![
                 fields.title,
                 fields.summary,
@@ -101,20 +107,24 @@ impl LiveIndex {
                 fields.provider,
             ],
         );
-        query_parser.set_field_boost(fields.title, 3.0);
-        query_parser.set_field_boost(fields.summary, 2.0);
-        query_parser.set_field_boost(fields.topics_text, 2.0);
+        let synonym_parser = weighted_parser(&index, &fields, vec![fields.title, fields.summary]);
+        let analyzer = index
+            .tokenizers()
+            .get(schema::TOKENIZER)
+            .ok_or(IndexError::Tokenizer(schema::TOKENIZER))?;
+        let lexicon = crate::search::Lexicon::new(&library, analyzer);
         Ok(LiveIndex {
             library,
             version: version.to_string(),
             searcher,
             fields,
             query_parser,
+            synonym_parser,
             facets,
             ages: columns.ages,
             reviewed: columns.reviewed,
             title_rank,
-            lexicon: std::sync::OnceLock::new(),
+            lexicon,
         })
     }
 
@@ -132,6 +142,16 @@ impl LiveIndex {
             .position(|f| *f == facet)
             .expect("all facets loaded")]
     }
+}
+
+/// A parser over `searched` with the SPEC's weights: title above summary
+/// and topic names above everything else.
+fn weighted_parser(index: &Index, fields: &Fields, searched: Vec<Field>) -> QueryParser {
+    let mut parser = QueryParser::for_index(index, searched);
+    parser.set_field_boost(fields.title, 3.0);
+    parser.set_field_boost(fields.summary, 2.0);
+    parser.set_field_boost(fields.topics_text, 2.0);
+    parser
 }
 
 struct Columns {

@@ -28,6 +28,9 @@ pub enum IndexError {
         "the index holds {indexed} documents but the content has {entries} entries; rebuild it with `signpost index`"
     )]
     Mismatch { indexed: u64, entries: usize },
+    /// The index does not know the analyzer its text fields name.
+    #[error("the index has no tokenizer `{0}`")]
+    Tokenizer(&'static str),
     /// There is no index version to open.
     #[error("no index has been built in {0}")]
     Missing(PathBuf),

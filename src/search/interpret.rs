@@ -108,13 +108,12 @@ pub(crate) fn tokenize(q: &str) -> Vec<Token> {
     let mut start = None;
     let finish = |tokens: &mut Vec<Token>, s: usize, e: usize, quoted: bool| {
         let raw = &q[s..e];
-        let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
         tokens.push(Token {
             text: raw.to_lowercase(),
             start: s,
             end: e,
             quoted,
-            upper: letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()),
+            upper: is_acronym(raw),
         });
     };
     for (i, c) in q.char_indices() {
@@ -178,6 +177,11 @@ pub struct Lexicon {
     concept_names: HashMap<(Facet, String), Vec<String>>,
     /// Every word of the bank, lowercased, with how often it occurs.
     words: HashMap<String, u32>,
+    /// The words of the bank by stem, most frequent first: what a snippet
+    /// marks for a stem searched.
+    forms: HashMap<String, Vec<String>>,
+    /// The words of the bank in order, for completing a prefix.
+    sorted: Vec<String>,
     /// Words the bank writes in lower case somewhere: an acronym in the
     /// taxonomy that is also one of these ("SEND" / "send") must be typed
     /// in capitals to count.
@@ -195,9 +199,14 @@ impl std::fmt::Debug for Lexicon {
     }
 }
 
-fn is_acronym(name: &str) -> bool {
-    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+/// Two or more letters, all capitals: "DSL", "KS3", "SEND".
+fn is_acronym(word: &str) -> bool {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let mut n = 0;
+    letters.all(|c| {
+        n += 1;
+        c.is_uppercase()
+    }) && n >= 2
 }
 
 fn words_of(name: &str) -> Vec<String> {
@@ -211,6 +220,8 @@ impl Lexicon {
             concepts: Vec::new(),
             concept_names: HashMap::new(),
             words: HashMap::new(),
+            forms: HashMap::new(),
+            sorted: Vec::new(),
             ordinary: HashSet::new(),
             analyzer,
         };
@@ -296,16 +307,73 @@ impl Lexicon {
                 lexicon.words.entry(token.text).or_insert(1);
             }
         }
+        lexicon.index_forms();
         lexicon
     }
 
+    /// Counts the words of a text as [`tokenize`] splits and lowercases
+    /// them, without its per-token allocations: this runs over every body
+    /// in the bank.
     fn count_words(&mut self, text: &str) {
-        for token in tokenize(text) {
-            if !token.upper {
-                self.ordinary.insert(token.text.clone());
+        let mut lower = String::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
             }
-            *self.words.entry(token.text).or_default() += 1;
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if !is_acronym(word) && !self.ordinary.contains(&lower) {
+                self.ordinary.insert(lower.clone());
+            }
+            match self.words.get_mut(&lower) {
+                Some(count) => *count += 1,
+                None => {
+                    self.words.insert(lower.clone(), 1);
+                }
+            }
         }
+    }
+
+    /// Groups the bank's words by stem and sorts them for prefixes.
+    fn index_forms(&mut self) {
+        let mut analyzer = self.analyzer.clone();
+        let mut forms: HashMap<String, Vec<String>> = HashMap::new();
+        for word in self.words.keys() {
+            let mut stream = analyzer.token_stream(word);
+            if stream.advance() {
+                let stem = stream.token().text.clone();
+                forms.entry(stem).or_default().push(word.clone());
+            }
+        }
+        for words in forms.values_mut() {
+            words.sort_by(|a, b| self.words[b].cmp(&self.words[a]).then_with(|| a.cmp(b)));
+        }
+        self.forms = forms;
+        self.sorted = self.words.keys().cloned().collect();
+        self.sorted.sort_unstable();
+    }
+
+    /// The bank's words with this stem, most frequent first.
+    pub(crate) fn forms_of(&self, stem: &str) -> impl Iterator<Item = &str> {
+        self.forms
+            .get(stem)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
+    /// Up to `limit` of the bank's words that begin with `prefix`, the most
+    /// frequent first.
+    pub(crate) fn words_starting_with(&self, prefix: &str, limit: usize) -> Vec<&str> {
+        let from = self.sorted.partition_point(|w| w.as_str() < prefix);
+        let mut words: Vec<&str> = self.sorted[from..]
+            .iter()
+            .take_while(|w| w.starts_with(prefix))
+            .map(String::as_str)
+            .collect();
+        words.sort_by_key(|w| std::cmp::Reverse(self.words[*w]));
+        words.truncate(limit);
+        words
     }
 
     fn add_filter_names(&mut self, names: &[String], target: &Target) {

@@ -8,6 +8,7 @@
 
 mod interpret;
 mod request;
+mod snippet;
 
 use std::cmp::Ordering;
 
@@ -17,7 +18,6 @@ use tantivy::columnar::ColumnValues;
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhrasePrefixQuery, Query,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term as TantivyTerm};
 
 use interpret::Apply;
@@ -82,7 +82,7 @@ pub struct FacetCounts<'a> {
     pub values: Vec<ValueCount<'a>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 pub struct ValueCount<'a> {
     pub value: &'a str,
     pub label: &'a str,
@@ -124,17 +124,9 @@ const PREFIX_BOOST: f32 = 0.3;
 /// Shortest last word completed as a prefix.
 const MIN_PREFIX_CHARS: usize = 3;
 
-/// The query understanding of this index, built on first use.
+/// The query understanding of this index.
 pub fn lexicon(index: &LiveIndex) -> &Lexicon {
-    index.lexicon.get_or_init(|| {
-        let analyzer = index
-            .searcher
-            .index()
-            .tokenizers()
-            .get(crate::index::schema::TOKENIZER)
-            .unwrap_or_default();
-        Lexicon::new(&index.library, analyzer)
-    })
+    &index.lexicon
 }
 
 /// Reads the filters in the request's text (explicit parameters win).
@@ -320,22 +312,18 @@ pub fn run<'a>(
     }
     let scores = text.as_ref().map(|t| t.scores.as_slice());
     let ords = page_of(index, &results, scores, request);
-    let snippets = text
+    let highlighter = text
         .as_ref()
-        .and_then(|t| SnippetGenerator::create(&index.searcher, &*t.query, index.fields.body).ok())
-        .map(|mut generator| {
-            generator.set_max_num_chars(SNIPPET_CHARS);
-            generator
-        });
+        .map(|t| snippet::Highlighter::new(lexicon, &t.marks));
     let entries = index.library.entries();
     let hits = ords
         .into_iter()
         .map(|ord| Hit {
             entry: &entries[ord],
             score: scores.map_or(0.0, |s| s[ord]),
-            snippet: snippets
+            snippet: highlighter
                 .as_ref()
-                .map(|g| highlight(&g.snippet(&entries[ord].body_text)))
+                .map(|h| h.snippet(&entries[ord].body_text, SNIPPET_CHARS))
                 .unwrap_or_default(),
         })
         .collect();
@@ -409,6 +397,9 @@ fn fit_boosts(
             let entry_end = entry_end.min(OPEN_AGE_END).max(entry_min + 1);
             let overlap = end.min(entry_end).saturating_sub(min.max(entry_min));
             scores[ord] += AGE_FIT * f32::from(overlap) / f32::from(entry_end - entry_min);
+        }
+        if asked_areas.is_empty() {
+            continue;
         }
         let fit = entries[ord]
             .areas
@@ -552,13 +543,14 @@ fn full(n: usize) -> FixedBitSet {
 }
 
 struct TextMatches {
-    query: Box<dyn Query>,
     bits: FixedBitSet,
     /// Relevance by ord: text score normalised to 0..1 plus concept boosts;
     /// 0 for entries that do not match.
     scores: Vec<f32>,
     /// The text names a kind of entry or a format ("training", "lesson").
     names_kind: bool,
+    /// What a snippet marks.
+    marks: snippet::Marks,
 }
 
 /// The entries matching the text, or `None` for an empty query (everything).
@@ -577,6 +569,7 @@ fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMat
     let (typed, _) = index.query_parser.parse_query_lenient(q);
     let concepts = interpret::concepts(q, lexicon);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, typed)];
+    let mut synonym_names = Vec::new();
     let lower = q.to_lowercase();
     for concept in &concepts {
         if !matches!(concept.facet, Facet::Topic | Facet::Ability) {
@@ -587,8 +580,9 @@ fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMat
             .iter()
             .filter(|name| !lower.contains(&name.to_lowercase()))
             .map(|name| {
+                synonym_names.push(name.clone());
                 let phrase = format!("\"{}\"", name.replace('"', " "));
-                index.query_parser.parse_query_lenient(&phrase).0
+                index.synonym_parser.parse_query_lenient(&phrase).0
             })
             .collect();
         if !synonyms.is_empty() {
@@ -601,14 +595,15 @@ fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMat
             ));
         }
     }
-    if let Some(prefix) = prefix_query(index, lexicon, q) {
-        clauses.push((Occur::Should, prefix));
+    let prefix = last_word_prefix(lexicon, q);
+    if let Some(prefix) = &prefix {
+        clauses.push((Occur::Should, prefix_query(index, prefix)));
     }
-    let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+    let query = BooleanQuery::new(clauses);
     let n = index.len();
     let matched = index
         .searcher
-        .search(&*query, &AllMatches)
+        .search(&query, &AllMatches)
         .unwrap_or_default();
     let mut bits = FixedBitSet::with_capacity(n);
     let mut scores = vec![0.0; n];
@@ -636,18 +631,22 @@ fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMat
         }
     }
     Some(TextMatches {
-        query,
         bits,
         scores,
         names_kind: concepts
             .iter()
             .any(|c| matches!(c.facet, Facet::Kind | Facet::Format)),
+        marks: snippet::Marks {
+            typed: lexicon.stems(q),
+            synonyms: synonym_names,
+            prefix,
+        },
     })
 }
 
 /// The last word as a prefix, for as-you-type search: "safeguar" finds
 /// "safeguarding". Not inside quotes, and only for words of 3+ letters.
-fn prefix_query(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<Box<dyn Query>> {
+fn last_word_prefix(lexicon: &Lexicon, q: &str) -> Option<String> {
     let last = interpret::tokenize(q).pop()?;
     if last.quoted
         || last.end != q.trim_end().len()
@@ -658,29 +657,34 @@ fn prefix_query(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<Box<dyn
     }
     // The stem when it begins the word ("abuse" → "abus"), else the word.
     let stem = lexicon.stems(&last.text).pop().unwrap_or_default();
-    let prefix = if !stem.is_empty() && last.text.starts_with(&stem) {
+    Some(if !stem.is_empty() && last.text.starts_with(&stem) {
         stem
     } else {
         last.text
-    };
+    })
+}
+
+/// Completions are looked for where a result list shows them (title,
+/// summary, topic names): expanding a prefix through every body cost more
+/// than the rest of the search.
+fn prefix_query(index: &LiveIndex, prefix: &str) -> Box<dyn Query> {
     let fields = [
         index.fields.title,
         index.fields.summary,
         index.fields.topics_text,
-        index.fields.body,
     ];
     let queries: Vec<Box<dyn Query>> = fields
         .into_iter()
         .map(|field| {
             Box::new(PhrasePrefixQuery::new(vec![TantivyTerm::from_field_text(
-                field, &prefix,
+                field, prefix,
             )])) as Box<dyn Query>
         })
         .collect();
-    Some(Box::new(BoostQuery::new(
+    Box::new(BoostQuery::new(
         Box::new(DisjunctionMaxQuery::new(queries)),
         PREFIX_BOOST,
-    )))
+    ))
 }
 
 /// Collects every match with its score, keyed by entry ord.
@@ -855,39 +859,6 @@ fn page_of(
     ords.drain(start..).collect()
 }
 
-/// Escapes the fragment and wraps the matched ranges in `<mark>`.
-fn highlight(snippet: &tantivy::snippet::Snippet) -> String {
-    let fragment = snippet.fragment();
-    let mut html = String::with_capacity(fragment.len() + 32);
-    let mut at = 0;
-    for range in snippet.highlighted() {
-        if range.start < at || range.end > fragment.len() {
-            continue;
-        }
-        escape_into(&mut html, &fragment[at..range.start]);
-        html.push_str("<mark>");
-        escape_into(&mut html, &fragment[range.start..range.end]);
-        html.push_str("</mark>");
-        at = range.end;
-    }
-    escape_into(&mut html, &fragment[at..]);
-    html.trim().to_string()
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -909,6 +880,33 @@ mod tests {
     fn search<'a>(index: &'a LiveIndex, query: &str) -> SearchResults<'a> {
         let request = SearchRequest::from_query(query, index).unwrap();
         run(index, &request).unwrap()
+    }
+
+    fn snippet_of(results: &SearchResults<'_>, id: &str) -> String {
+        results
+            .hits
+            .iter()
+            .find(|h| h.entry.id.as_str() == id)
+            .map(|h| h.snippet.clone())
+            .unwrap_or_else(|| panic!("{id} is a hit"))
+    }
+
+    #[test]
+    fn snippets_mark_synonyms_as_phrases_and_skip_small_words() {
+        let (index, _tmp) = fixture();
+        // "sexting" is not in the body: its other names are, and the
+        // two-word one is marked as one phrase.
+        let results = search(&index, "q=sexting");
+        assert_eq!(
+            snippet_of(&results, "sexting-ks3-send"),
+            "Visual lessons about <mark>sharing nudes</mark> for pupils with communication needs."
+        );
+        // Every form of a typed stem is marked; "for" never is.
+        let results = search(&index, "q=lesson+for+pupils");
+        let snippet = snippet_of(&results, "sexting-ks3-send");
+        assert!(snippet.contains("<mark>lessons</mark>"), "{snippet}");
+        assert!(snippet.contains("<mark>pupils</mark>"), "{snippet}");
+        assert!(!snippet.contains("<mark>for</mark>"), "{snippet}");
     }
 
     fn ids(results: &SearchResults<'_>) -> Vec<String> {

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
@@ -34,53 +34,89 @@ async fn search_handler(
 }
 
 /// The `/api/search` body; also what `signpost search --json` prints.
-pub fn search_json(results: &SearchResults<'_>) -> Value {
-    let hits: Vec<Value> = results
-        .hits
-        .iter()
-        .map(|hit| {
-            let e = hit.entry;
-            json!({
-                "id": e.id,
-                "kind": e.kind,
-                "title": e.title,
-                "summary": e.summary,
-                "url": e.url,
-                "path": format!("/entries/{}", e.id),
-                "snippet": hit.snippet,
-                "topics": e.topics,
-                "ages": e.ages,
-                "key_stages": e.ages.key_stages().map(|k| k.id).collect::<Vec<_>>(),
-                "sectors": e.sectors,
-                "areas": e.areas,
-                "provider": e.provider,
-                "contact": e.contact,
-                "score": hit.score,
-            })
-        })
-        .collect();
-    let facets: Map<String, Value> = results
-        .facets
-        .iter()
-        .map(|f| {
-            let values: Vec<Value> = f
-                .values
-                .iter()
-                .map(|v| json!({"value": v.value, "label": v.label, "count": v.count, "selected": v.selected, "depth": v.depth}))
-                .collect();
-            (f.facet.param().to_string(), Value::Array(values))
-        })
-        .collect();
-    json!({
-        "total": results.total,
-        "page": results.page,
-        "per_page": results.per_page,
-        "hits": hits,
-        "facets": facets,
-        "interpreted": results.interpreted,
-        "corrected": results.corrected,
-        "suggestions": results.suggestions,
-    })
+///
+/// Serialised straight from borrowed results: building a `serde_json::Value`
+/// tree of every facet count cost more than the search itself.
+pub fn search_json<'a>(results: &'a SearchResults<'a>) -> SearchBody<'a> {
+    SearchBody {
+        total: results.total,
+        page: results.page,
+        per_page: results.per_page,
+        hits: results.hits.iter().map(HitBody::new).collect(),
+        facets: FacetsBody(&results.facets),
+        interpreted: &results.interpreted,
+        corrected: results.corrected.as_deref(),
+        suggestions: &results.suggestions,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchBody<'a> {
+    total: usize,
+    page: usize,
+    per_page: usize,
+    hits: Vec<HitBody<'a>>,
+    facets: FacetsBody<'a>,
+    interpreted: &'a [search::Interpreted],
+    corrected: Option<&'a str>,
+    suggestions: &'a [search::Suggestion],
+}
+
+#[derive(Debug, Serialize)]
+struct HitBody<'a> {
+    id: &'a str,
+    kind: crate::content::Kind,
+    title: &'a str,
+    summary: &'a str,
+    url: &'a Option<String>,
+    path: String,
+    snippet: &'a str,
+    topics: &'a [String],
+    ages: &'a crate::content::AgeRange,
+    key_stages: Vec<&'static str>,
+    sectors: &'a [String],
+    areas: &'a [String],
+    provider: &'a Option<crate::content::EntryId>,
+    contact: &'a Option<crate::content::Contact>,
+    score: f32,
+}
+
+impl<'a> HitBody<'a> {
+    fn new(hit: &'a search::Hit<'a>) -> HitBody<'a> {
+        let e = hit.entry;
+        HitBody {
+            id: e.id.as_str(),
+            kind: e.kind,
+            title: &e.title,
+            summary: &e.summary,
+            url: &e.url,
+            path: format!("/entries/{}", e.id),
+            snippet: &hit.snippet,
+            topics: &e.topics,
+            ages: &e.ages,
+            key_stages: e.ages.key_stages().map(|k| k.id).collect(),
+            sectors: &e.sectors,
+            areas: &e.areas,
+            provider: &e.provider,
+            contact: &e.contact,
+            score: hit.score,
+        }
+    }
+}
+
+/// The facets as an object keyed by parameter name, in SPEC order.
+#[derive(Debug)]
+struct FacetsBody<'a>(&'a [search::FacetCounts<'a>]);
+
+impl Serialize for FacetsBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for facet in self.0 {
+            map.serialize_entry(facet.facet.param(), &facet.values)?;
+        }
+        map.end()
+    }
 }
 
 async fn entry_handler(
