@@ -26,7 +26,8 @@ SERVER_PID=""
 
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -INT "$SERVER_PID" 2>/dev/null || true
+        # SIGTERM: a background job of a script ignores SIGINT.
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
     SERVER_PID=""
@@ -39,9 +40,14 @@ trap cleanup EXIT
 
 now_ns() { date +%s%N; }
 
-# Starts the server and prints the milliseconds until /healthz answers 200.
+# Starts the server; sets SERVER_PID and STARTUP_MS (until /healthz
+# answers 200). Not run in a subshell, so that stop_server can stop it.
 start_server() {
     local t0 t1
+    if curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; then
+        echo "something already answers on $ADDR; set PORT" >&2
+        exit 1
+    fi
     t0=$(now_ns)
     target/release/signpost serve --content "$WORK/content" --index "$WORK/index" \
         --addr "$ADDR" >>"$WORK/server.log" 2>&1 &
@@ -55,13 +61,8 @@ start_server() {
         sleep 0.005
     done
     t1=$(now_ns)
-    echo $(((t1 - t0) / 1000000))
+    STARTUP_MS=$(((t1 - t0) / 1000000))
 }
-
-if curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; then
-    echo "something already answers on $ADDR; set PORT" >&2
-    exit 1
-fi
 
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(uname -sr)"
@@ -73,12 +74,13 @@ echo "== corpus"
 target/release/signpost-corpus --entries "$ENTRIES" --out "$WORK/content" --seed 1
 
 echo "== serve start"
-cold=$(start_server)
-echo "cold start (checks content, builds the index): ${cold} ms"
+start_server
+echo "cold start (checks content, builds the index): ${STARTUP_MS} ms"
 stop_server
 warm=()
 for _ in $(seq "$STARTS"); do
-    warm+=("$(start_server)")
+    start_server
+    warm+=("$STARTUP_MS")
     stop_server
 done
 sorted=$(printf '%s\n' "${warm[@]}" | sort -n | tr '\n' ' ')
@@ -94,7 +96,7 @@ if ! command -v wrk >/dev/null; then
         sudo apt-get install -y wrk >/dev/null || { sudo apt-get update >/dev/null && sudo apt-get install -y wrk >/dev/null; }
     fi
 fi
-start_server >/dev/null
+start_server
 total=$(curl -fsS "$BASE/healthz")
 echo "healthz: $total"
 
@@ -103,12 +105,23 @@ URLS=(
     "/api/search?topic=consent&topic=healthy-relationships&topic=online-safety&sector=primary&sector=special&format=lesson-plan&format=video&audience=teachers&audience=pupils&cost=free"
     "/search?q=consent&key_stage=ks2"
 )
+run_wrk() {
+    local out
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
+    echo "$out" | grep -E 'Latency|50%|99%|requests in|Non-2xx|Socket errors' | sed 's/^/   /'
+    echo "$out" | awk '/Requests\/sec/ {print "   requests/s: " $2}'
+}
+# Warm the page cache and the allocator before measuring.
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$BASE${URLS[0]}" >/dev/null
 for url in "${URLS[@]}"; do
     bytes=$(curl -fsS "$BASE$url" | wc -c)
     echo "-- $url (${bytes} bytes)"
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$url")
-    echo "$out" | grep -E 'Latency|50%|99%|requests in|Non-2xx|Socket errors' | sed 's/^/   /'
-    echo "$out" | awk '/Requests\/sec/ {print "   requests/s: " $2}'
+    run_wrk "$BASE$url"
 done
+echo "-- mixed: the teacher, DSL and head searches of scripts/mixed.lua, in turn"
+run_wrk -s scripts/mixed.lua "$BASE"
+echo "-- mixed, gzip (as browsers ask)"
+run_wrk -s scripts/mixed.lua -H "Accept-Encoding: gzip" "$BASE"
+
 stop_server
 echo "server log: $(wc -l <"$WORK/server.log") lines"

@@ -60,6 +60,32 @@ fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) -> D
     started.elapsed()
 }
 
+/// Starts `signpost serve` on a free port and waits until it answers.
+fn serve(content: &Path, index: &Path, extra: &[&str]) -> (Server, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(extra)
+            .arg("--content")
+            .arg(content)
+            .arg("--index")
+            .arg(index)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_until("the server", Duration::from_secs(20), || {
+        get(port, "/healthz").is_ok_and(|(s, _)| s == 200)
+    });
+    (server, port)
+}
+
 const NEW_ENTRY: &str = "---
 title: Zebra crossing consent lessons
 summary: A newly added resource.
@@ -79,26 +105,7 @@ fn edits_go_live_and_broken_edits_keep_the_last_good_index() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content"),
         &content,
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_signpost"))
-            .args(["serve", "--watch", "--addr", &format!("127.0.0.1:{port}")])
-            .arg("--content")
-            .arg(&content)
-            .arg("--index")
-            .arg(tmp.path().join("index"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_until("the server", Duration::from_secs(20), || {
-        get(port, "/healthz").is_ok_and(|(s, _)| s == 200)
-    });
+    let (_server, port) = serve(&content, &tmp.path().join("index"), &["--watch"]);
 
     // A client keeps searching through every edit.
     let stop = Arc::new(AtomicBool::new(false));
@@ -159,4 +166,25 @@ fn edits_go_live_and_broken_edits_keep_the_last_good_index() {
         "requests failed during reloads"
     );
     assert!(ok.load(Ordering::Relaxed) > 10, "the client loop ran");
+}
+
+/// A service manager stops the server with SIGTERM: it finishes and exits 0.
+#[cfg(unix)]
+#[test]
+fn serve_exits_cleanly_on_sigterm() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content");
+    let (mut server, port) = serve(&content, &tmp.path().join("index"), &[]);
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let mut status = None;
+    wait_until("the server to exit", Duration::from_secs(10), || {
+        status = server.0.try_wait().unwrap();
+        status.is_some()
+    });
+    assert!(status.unwrap().success(), "exit status {status:?}");
+    assert!(get(port, "/healthz").is_err(), "nothing answers any more");
 }

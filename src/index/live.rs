@@ -45,12 +45,17 @@ pub struct LiveIndex {
     pub(crate) synonym_parser: QueryParser,
     /// In [`Facet::ALL`] order.
     pub(crate) facets: Vec<FacetPostings>,
+    /// Per segment, each document's entry ord: hits join back to entries
+    /// through this instead of a fast-field read per match.
+    pub(crate) doc_ords: Vec<std::sync::Arc<[u32]>>,
     /// Half-open age range of each entry, by ord.
     pub(crate) ages: Vec<(u8, u8)>,
-    /// Days since 0001-01-01 of each entry's `reviewed`, by ord.
-    pub(crate) reviewed: Vec<i64>,
     /// Position of each entry in title order, by ord.
     pub(crate) title_rank: Vec<u32>,
+    /// Ords in title order, and newest `reviewed` first (ties by title):
+    /// a page sorted by either is read off these without sorting.
+    pub(crate) by_title: Vec<u32>,
+    pub(crate) by_reviewed: Vec<u32>,
     /// What query understanding and snippets know of this bank's words.
     pub(crate) lexicon: crate::search::Lexicon,
 }
@@ -96,6 +101,10 @@ impl LiveIndex {
         for (rank, &ord) in by_title.iter().enumerate() {
             title_rank[ord] = rank as u32;
         }
+        let mut by_reviewed = by_title.clone();
+        // A stable sort keeps title order among entries reviewed the same day.
+        by_reviewed.sort_by_key(|&ord| std::cmp::Reverse(columns.reviewed[ord]));
+        let as_u32 = |ords: Vec<usize>| ords.into_iter().map(|o| o as u32).collect();
         let query_parser = weighted_parser(
             &index,
             &fields,
@@ -121,9 +130,11 @@ impl LiveIndex {
             query_parser,
             synonym_parser,
             facets,
+            doc_ords: columns.ords.into_iter().map(Into::into).collect(),
             ages: columns.ages,
-            reviewed: columns.reviewed,
             title_rank,
+            by_title: as_u32(by_title),
+            by_reviewed: as_u32(by_reviewed),
             lexicon,
         })
     }

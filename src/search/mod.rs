@@ -14,7 +14,6 @@ use std::cmp::Ordering;
 
 use fixedbitset::FixedBitSet;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::ColumnValues;
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhrasePrefixQuery, Query,
 };
@@ -603,7 +602,7 @@ fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMat
     let n = index.len();
     let matched = index
         .searcher
-        .search(&query, &AllMatches)
+        .search(&query, &AllMatches(&index.doc_ords))
         .unwrap_or_default();
     let mut bits = FixedBitSet::with_capacity(n);
     let mut scores = vec![0.0; n];
@@ -687,24 +686,27 @@ fn prefix_query(index: &LiveIndex, prefix: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Collects every match with its score, keyed by entry ord.
-struct AllMatches;
+/// Collects every match with its score, keyed by entry ord (given per
+/// segment, by document).
+struct AllMatches<'a>(&'a [std::sync::Arc<[u32]>]);
 
 struct SegmentMatches {
-    ords: std::sync::Arc<dyn ColumnValues<u64>>,
+    ords: std::sync::Arc<[u32]>,
     matches: Vec<(u32, Score)>,
 }
 
-impl Collector for AllMatches {
+impl Collector for AllMatches<'_> {
     type Fruit = Vec<(u32, Score)>;
     type Child = SegmentMatches;
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
+        segment_ord: SegmentOrdinal,
+        _: &SegmentReader,
     ) -> tantivy::Result<SegmentMatches> {
-        let ords = segment.fast_fields().u64("ord")?.first_or_default_col(0);
+        let ords = self.0.get(segment_ord as usize).cloned().ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("no ords for segment {segment_ord}"))
+        })?;
         Ok(SegmentMatches {
             ords,
             matches: Vec::new(),
@@ -724,7 +726,9 @@ impl SegmentCollector for SegmentMatches {
     type Fruit = Vec<(u32, Score)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        self.matches.push((self.ords.get_val(doc) as u32, score));
+        if let Some(&ord) = self.ords.get(doc as usize) {
+            self.matches.push((ord, score));
+        }
     }
 
     fn harvest(self) -> Self::Fruit {
@@ -834,15 +838,32 @@ fn page_of(
     scores: Option<&[f32]>,
     request: &SearchRequest,
 ) -> Vec<usize> {
-    let by_title = |a: &usize, b: &usize| index.title_rank[*a].cmp(&index.title_rank[*b]);
+    let start = (request.page - 1) * request.per_page;
+    let presorted = match (request.sort, scores) {
+        (Sort::Relevance, Some(scores)) => return page_by_score(index, results, scores, request),
+        (Sort::Reviewed, _) => &index.by_reviewed,
+        _ => &index.by_title,
+    };
+    presorted
+        .iter()
+        .map(|&ord| ord as usize)
+        .filter(|&ord| results.contains(ord))
+        .skip(start)
+        .take(request.per_page)
+        .collect()
+}
+
+/// A page by text score, ties by title.
+fn page_by_score(
+    index: &LiveIndex,
+    results: &FixedBitSet,
+    scores: &[f32],
+    request: &SearchRequest,
+) -> Vec<usize> {
     let order = |a: &usize, b: &usize| -> Ordering {
-        match (request.sort, scores) {
-            (Sort::Relevance, Some(s)) => s[*b].total_cmp(&s[*a]).then_with(|| by_title(a, b)),
-            (Sort::Reviewed, _) => index.reviewed[*b]
-                .cmp(&index.reviewed[*a])
-                .then_with(|| by_title(a, b)),
-            _ => by_title(a, b),
-        }
+        scores[*b]
+            .total_cmp(&scores[*a])
+            .then_with(|| index.title_rank[*a].cmp(&index.title_rank[*b]))
     };
     let mut ords: Vec<usize> = results.ones().collect();
     let start = (request.page - 1) * request.per_page;
