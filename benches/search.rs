@@ -24,7 +24,7 @@ use signpost::search::{self, SearchRequest};
 use signpost::web;
 
 /// The requests a teacher, a DSL and a head would make, as query strings.
-const REQUESTS: [(&str, &str); 7] = [
+const REQUESTS: [(&str, &str); 10] = [
     ("empty", ""),
     ("consent", "q=consent"),
     ("consent_ks2", "q=consent&key_stage=ks2"),
@@ -33,6 +33,9 @@ const REQUESTS: [(&str, &str); 7] = [
         "q=sharing+nudes+year+9&topic=sharing-nudes&key_stage=ks3",
     ),
     ("tamworth_organisations", "area=tamworth&kind=organisation"),
+    ("helpline_tamworth", "q=helpline+tamworth"),
+    ("hsb_training_governors", "q=HSB+training+for+governors"),
+    ("typo_relationshps", "q=relationshps"),
     (
         "three_facets_disjunctive",
         "topic=consent&topic=healthy-relationships&topic=online-safety\
@@ -143,7 +146,7 @@ fn benches(c: &mut Criterion) {
 
     // What `/api/search` adds around the search: parsing and JSON.
     let mut group = c.benchmark_group(format!("api_{n}"));
-    for (name, query) in [REQUESTS[2], REQUESTS[5]] {
+    for (name, query) in [REQUESTS[2], REQUESTS[8]] {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let request = SearchRequest::from_query(black_box(query), &f.live).expect("ok");

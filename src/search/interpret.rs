@@ -101,6 +101,29 @@ pub(crate) struct Token {
     pub upper: bool,
 }
 
+/// Words too common to search for or to mark in a snippet. "HSB training
+/// for governors" would otherwise match every entry through "for".
+pub(crate) const STOPWORDS: [&str; 24] = [
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its",
+    "of", "on", "or", "that", "the", "this", "to", "was", "with",
+];
+
+/// The text with its unquoted stopwords blanked out, unless that would
+/// leave nothing to search ("to be or" stays as typed). Quoted
+/// words stay, so a phrase keeps its word positions.
+pub(crate) fn without_stopwords(q: &str) -> std::borrow::Cow<'_, str> {
+    let tokens = tokenize(q);
+    let is_stop = |t: &Token| !t.quoted && STOPWORDS.contains(&t.text.as_str());
+    if tokens.iter().all(is_stop) || !tokens.iter().any(is_stop) {
+        return std::borrow::Cow::Borrowed(q);
+    }
+    let mut out = q.to_string();
+    for t in tokens.iter().filter(|t| is_stop(t)) {
+        out.replace_range(t.start..t.end, &" ".repeat(t.end - t.start));
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Splits text into runs of letters and digits, noting which are quoted.
 pub(crate) fn tokenize(q: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
@@ -834,6 +857,20 @@ pub(crate) fn correct(text: &str, lexicon: &Lexicon) -> Option<String> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn stopwords_are_dropped_unless_quoted_or_all_there_is() {
+        assert_eq!(
+            without_stopwords("HSB training for governors"),
+            "HSB training     governors"
+        );
+        assert_eq!(
+            without_stopwords("\"age of consent\" for pupils"),
+            "\"age of consent\"     pupils"
+        );
+        assert_eq!(without_stopwords("to be or"), "to be or");
+        assert_eq!(without_stopwords("upskirting"), "upskirting");
+    }
     use crate::taxonomy::Taxonomy;
     use std::path::Path;
 

@@ -565,7 +565,9 @@ fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMat
     }
     // Lenient parsing: stray quotes, colons or brackets in what people type
     // are treated as text instead of failing the search.
-    let (typed, _) = index.query_parser.parse_query_lenient(q);
+    let (typed, _) = index
+        .query_parser
+        .parse_query_lenient(&interpret::without_stopwords(q));
     let concepts = interpret::concepts(q, lexicon);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, typed)];
     let mut synonym_names = Vec::new();

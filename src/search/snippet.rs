@@ -10,13 +10,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::Lexicon;
-
-/// Stems never worth marking: a phrase such as "sharing of nudes" would
-/// otherwise light up every "of" in a passage.
-const UNMARKED: [&str; 24] = [
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its",
-    "of", "on", "or", "that", "the", "this", "to", "was", "with",
-];
+use super::interpret::STOPWORDS;
 
 /// Most written forms a last-word prefix expands to ("saf" → "safe",
 /// "safeguarding", …), the most frequent first.
@@ -79,11 +73,11 @@ impl Highlighter {
         for stem in marks
             .typed
             .iter()
-            .filter(|s| !UNMARKED.contains(&s.as_str()))
+            .filter(|s| !STOPWORDS.contains(&s.as_str()))
         {
             p.add_term(lexicon.forms_of(stem));
         }
-        if let Some(prefix) = marks.prefix.as_deref().filter(|p| !UNMARKED.contains(p)) {
+        if let Some(prefix) = marks.prefix.as_deref().filter(|p| !STOPWORDS.contains(p)) {
             p.add_term(lexicon.words_starting_with(prefix, MAX_PREFIX_FORMS));
         }
         let typed_terms = p.terms;
