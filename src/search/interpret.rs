@@ -205,6 +205,9 @@ pub struct Lexicon {
     forms: HashMap<String, Vec<String>>,
     /// The words of the bank in order, for completing a prefix.
     sorted: Vec<String>,
+    /// The words again with what lets spelling correction skip most of
+    /// them without computing an edit distance.
+    spellings: Vec<Spelling>,
     /// Words the bank writes in lower case somewhere: an acronym in the
     /// taxonomy that is also one of these ("SEND" / "send") must be typed
     /// in capitals to count.
@@ -245,6 +248,7 @@ impl Lexicon {
             words: HashMap::new(),
             forms: HashMap::new(),
             sorted: Vec::new(),
+            spellings: Vec::new(),
             ordinary: HashSet::new(),
             analyzer,
         };
@@ -374,6 +378,11 @@ impl Lexicon {
         self.forms = forms;
         self.sorted = self.words.keys().cloned().collect();
         self.sorted.sort_unstable();
+        self.spellings = self
+            .sorted
+            .iter()
+            .map(|w| Spelling::new(w, self.words[w]))
+            .collect();
     }
 
     /// The bank's words with this stem, most frequent first.
@@ -465,27 +474,58 @@ impl Lexicon {
         if !word.chars().all(char::is_alphabetic) || self.knows(word) {
             return None;
         }
+        let typed = Spelling::new(word, 0);
         let mut best: Option<(usize, u32, &str)> = None;
-        for (candidate, &count) in &self.words {
-            if candidate.chars().count().abs_diff(len) > max {
+        for candidate in &self.spellings {
+            if !candidate.may_be_within(&typed, max) {
                 continue;
             }
-            let distance = strsim::osa_distance(word, candidate);
+            let distance = strsim::osa_distance(word, &candidate.word);
             if distance == 0 || distance > max {
                 continue;
             }
-            let better = match best {
-                None => true,
-                Some((d, c, w)) => {
-                    (distance, std::cmp::Reverse(count), candidate.as_str())
-                        < (d, std::cmp::Reverse(c), w)
-                }
-            };
-            if better {
-                best = Some((distance, count, candidate));
+            let key = (
+                distance,
+                std::cmp::Reverse(candidate.count),
+                candidate.word.as_str(),
+            );
+            if best.is_none_or(|(d, c, w)| key < (d, std::cmp::Reverse(c), w)) {
+                best = Some((distance, candidate.count, &candidate.word));
             }
         }
         best.map(|(_, _, w)| w)
+    }
+}
+
+/// A word of the bank as spelling correction sees it.
+#[derive(Debug)]
+struct Spelling {
+    word: String,
+    count: u32,
+    chars: usize,
+    /// Which of the letters a-z the word holds, one bit each.
+    letters: u32,
+}
+
+impl Spelling {
+    fn new(word: &str, count: u32) -> Spelling {
+        let letters = word
+            .chars()
+            .filter(char::is_ascii_lowercase)
+            .fold(0, |bits, c| bits | 1 << (c as u32 - 'a' as u32));
+        Spelling {
+            word: word.to_string(),
+            count,
+            chars: word.chars().count(),
+            letters,
+        }
+    }
+
+    /// False when the two cannot be within `max` edits: each edit changes
+    /// the length by at most one and the set of letters by at most two.
+    fn may_be_within(&self, other: &Spelling, max: usize) -> bool {
+        self.chars.abs_diff(other.chars) <= max
+            && (self.letters ^ other.letters).count_ones() as usize <= 2 * max
     }
 }
 
@@ -857,6 +897,28 @@ pub(crate) fn correct(text: &str, lexicon: &Lexicon) -> Option<String> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn the_spelling_prefilter_keeps_every_word_within_reach() {
+        let pairs = [
+            ("relationshps", "relationships", 1),
+            ("consnet", "consent", 1),
+            ("harrassment", "harassment", 1),
+            ("safegaurding", "safeguarding", 2),
+            ("upskirtng", "upskirting", 1),
+        ];
+        for (typed, word, max) in pairs {
+            assert!(strsim::osa_distance(typed, word) <= max, "{typed} {word}");
+            assert!(
+                Spelling::new(word, 1).may_be_within(&Spelling::new(typed, 0), max),
+                "{typed} → {word}"
+            );
+        }
+        // Far apart in letters: skipped without an edit distance.
+        assert!(
+            !Spelling::new("pornography", 1).may_be_within(&Spelling::new("relationshps", 0), 2)
+        );
+    }
 
     #[test]
     fn stopwords_are_dropped_unless_quoted_or_all_there_is() {

@@ -580,8 +580,9 @@ fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMat
             .names
             .iter()
             .filter(|name| !lower.contains(&name.to_lowercase()))
+            .inspect(|name| synonym_names.push((*name).clone()))
+            .filter(|name| lexicon.stems(name).len() == 1)
             .map(|name| {
-                synonym_names.push(name.clone());
                 let phrase = format!("\"{}\"", name.replace('"', " "));
                 index.synonym_parser.parse_query_lenient(&phrase).0
             })
