@@ -6,6 +6,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::copy_dir;
+
 fn signpost() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_signpost"));
     command.current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -92,18 +95,6 @@ fn warnings_only() -> tempfile::TempDir {
     copy_dir(Path::new(REVIEW), &tmp.path().join("content"));
     std::fs::remove_file(tmp.path().join("content/organisations/bad-contact.md")).unwrap();
     tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

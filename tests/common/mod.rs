@@ -23,6 +23,19 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("content")
 }
 
+/// Copies a fixture bank somewhere a test may edit it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 pub fn library(dir: &Path) -> Library {
     let checked = content::load(dir, today());
     checked
