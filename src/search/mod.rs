@@ -554,11 +554,13 @@ struct TextMatches {
 
 /// The entries matching the text, or `None` for an empty query (everything).
 ///
-/// The words typed are matched by BM25 over title, summary, topic names,
-/// body and provider; each taxonomy term the text names adds its other
-/// names (synonyms, at a lower weight) and the entries tagged with it; the
-/// last word also matches as a prefix. Scores are the text score over the
-/// best one, plus a lift for each named concept an entry is tagged with.
+/// The words typed (less unquoted stopwords) are matched by BM25 over title,
+/// summary, topic names, body and provider; each taxonomy term the text
+/// names adds the entries tagged with it and its other one-word names in
+/// title and summary (at a lower weight: longer names would need phrase
+/// matching, and the tagged entries already match); the last word also
+/// matches as a prefix. Scores are the text score over the best one, plus a
+/// lift for each named concept an entry is tagged with.
 fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMatches> {
     if q.trim().is_empty() {
         return None;

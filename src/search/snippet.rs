@@ -230,7 +230,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-pub(crate) fn escape_into(out: &mut String, text: &str) {
+fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '<' => out.push_str("&lt;"),
