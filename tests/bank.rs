@@ -110,9 +110,9 @@ fn phone_numbers_are_spotted() {
 
 /// Organisations whose public phone or email could not be confirmed from a
 /// public source when the bank was written (see the closing note of issue 3):
-/// CEOP takes reports only online; the others list neither on pages we could
-/// retrieve. The list must stay exact: a newly confirmed contact removes one.
-const NO_CONFIRMED_CONTACT: [&str; 4] = ["ceop", "csa-centre", "glow", "marie-collins-foundation"];
+/// neither lists one on pages we could retrieve. The list must stay exact: a
+/// newly confirmed contact removes one.
+const NO_CONFIRMED_CONTACT: [&str; 2] = ["csa-centre", "marie-collins-foundation"];
 
 #[test]
 fn organisations_give_a_phone_or_email() {
