@@ -11,6 +11,7 @@ mod request;
 mod snippet;
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use fixedbitset::FixedBitSet;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -865,25 +866,63 @@ fn page_by_score(
     scores: &[f32],
     request: &SearchRequest,
 ) -> Vec<usize> {
-    let order = |a: &usize, b: &usize| -> Ordering {
-        scores[*b]
-            .total_cmp(&scores[*a])
-            .then_with(|| index.title_rank[*a].cmp(&index.title_rank[*b]))
-    };
-    let mut ords: Vec<usize> = results.ones().collect();
     let start = (request.page - 1) * request.per_page;
-    let end = (start + request.per_page).min(ords.len());
-    if start >= ords.len() {
-        return Vec::new();
+    let end = start + request.per_page;
+    // Only the best `end` need ordering. The heap's top is the weakest kept,
+    // so most matches are turned away by one comparison.
+    let mut best = BinaryHeap::with_capacity(end + 1);
+    for ord in results.ones() {
+        let hit = Ranked {
+            score: scores[ord],
+            title_rank: index.title_rank[ord],
+            ord,
+        };
+        if best.len() < end {
+            best.push(hit);
+        } else if let Some(mut weakest) = best.peek_mut()
+            && hit < *weakest
+        {
+            *weakest = hit;
+        }
     }
-    // Only the first `end` need full order: partition, then sort that part.
-    if end < ords.len() {
-        ords.select_nth_unstable_by(end, order);
-        ords.truncate(end);
-    }
-    ords.sort_unstable_by(order);
-    ords.drain(start..).collect()
+    best.into_sorted_vec()
+        .into_iter()
+        .skip(start)
+        .map(|hit| hit.ord)
+        .collect()
 }
+
+/// A match as the relevance order sees it: `Less` is better (a higher
+/// score, then earlier by title).
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: f32,
+    title_rank: u32,
+    ord: usize,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then_with(|| self.title_rank.cmp(&other.title_rank))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
 
 #[cfg(test)]
 mod tests {
@@ -915,6 +954,35 @@ mod tests {
             .find(|h| h.entry.id.as_str() == id)
             .map(|h| h.snippet.clone())
             .unwrap_or_else(|| panic!("{id} is a hit"))
+    }
+
+    #[test]
+    fn relevance_pages_follow_on_from_one_another() {
+        let (index, _tmp) = fixture();
+        let all = search(&index, "q=abuse+staff+pupils&per_page=100");
+        assert!(all.total > 4, "the fixture has enough matches to page");
+        let order = |hits: &[Hit<'_>]| -> Vec<(String, f32)> {
+            hits.iter()
+                .map(|h| (h.entry.id.as_str().to_string(), h.score))
+                .collect()
+        };
+        let whole = order(&all.hits);
+        assert!(
+            whole.windows(2).all(|w| w[0].1 >= w[1].1),
+            "best first: {whole:?}"
+        );
+        let paged: Vec<_> = (1..=all.total.div_ceil(2))
+            .flat_map(|page| {
+                order(
+                    &search(
+                        &index,
+                        &format!("q=abuse+staff+pupils&per_page=2&page={page}"),
+                    )
+                    .hits,
+                )
+            })
+            .collect();
+        assert_eq!(paged, whole);
     }
 
     #[test]

@@ -95,10 +95,10 @@ impl Highlighter {
         }
         let finder = (!p.patterns.is_empty())
             .then(|| {
-                // A page of short bodies is scanned once: an NFA is quicker
-                // to build than a DFA and as quick to run over so little.
+                // Measured on a page of 20 bodies: a DFA costs more to build
+                // than an NFA but scans enough faster to win overall.
                 AhoCorasickBuilder::new()
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .kind(Some(AhoCorasickKind::DFA))
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
                     .build(&p.patterns)
