@@ -99,11 +99,14 @@ async fn search_shows_count_cards_facets_and_chips() {
 }
 
 #[tokio::test]
-async fn organisation_cards_show_phone_hours_and_referral() {
+async fn organisation_cards_show_phone_email_hours_and_referral() {
     let app = small();
     let reply = app.get("/search?kind=organisation").await;
     let body = &reply.body;
     assert!(body.contains("<dt>Phone</dt><dd><a href=\"tel:0800000000\">0800 000 000</a></dd>"));
+    assert!(body.contains(
+        "<dt>Email</dt><dd><a href=\"mailto:help@example.org\">help@example.org</a></dd>"
+    ));
     assert!(body.contains("<dt>Hours</dt><dd>24 hours</dd>"));
     assert!(body.contains("<dt>How to refer</dt><dd>Children call directly.</dd>"));
 }
