@@ -151,6 +151,11 @@ fn search_from_the_terminal() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // Logs go to stderr as plain text when it is not a terminal (a file, a
+    // journal, this pipe): no colour codes.
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("built a new index"), "{log}");
+    assert!(!log.contains('\x1b'), "colour codes in {log:?}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let mut ids: Vec<&str> = json["hits"]
         .as_array()
