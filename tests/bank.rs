@@ -1,5 +1,5 @@
 //! The shipped bank holds what issue 3 promises: enough entries of each
-//! kind, every key stage and SEND covered, organisations reachable, case
+//! kind, every key stage, topic and SEND covered, organisations reachable, case
 //! studies complete and anonymised.
 
 mod common;
@@ -49,6 +49,21 @@ fn every_key_stage_has_four_resources_and_six_are_send_adapted() {
     }
     let send = resources.iter().filter(|e| !e.abilities.is_empty()).count();
     assert!(send >= 6, "{send} SEND-adapted resources");
+}
+
+/// Every topic the taxonomy offers leads somewhere: a topic no entry is
+/// tagged with is a filter that always gives nothing.
+#[test]
+fn every_topic_has_an_entry() {
+    let library = bank();
+    for term in library.taxonomy.topics.terms() {
+        let tagged = library
+            .entries()
+            .iter()
+            .filter(|e| e.topics.contains(&term.id))
+            .count();
+        assert!(tagged >= 1, "no entry is tagged {}", term.id);
+    }
 }
 
 #[test]
