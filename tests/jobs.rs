@@ -106,6 +106,14 @@ async fn a_dsl_finds_services_covering_their_district() {
         }
     }
     assert!(local >= 5, "{local} county or district services");
+    // The nearest first: every local service before the national ones.
+    let national = |hit: &Value| strings(&hit["areas"]).contains(&"national");
+    let first_national = found.iter().position(national).unwrap_or(found.len());
+    assert!(
+        found[first_national..].iter().all(national),
+        "a local service after a national one: {:?}",
+        found.iter().map(id).collect::<Vec<_>>()
+    );
 }
 
 /// DSL: typed as a question, a local domestic abuse service comes first,

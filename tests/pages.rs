@@ -67,6 +67,30 @@ async fn home_has_a_search_box_and_browse_links_with_counts() {
 }
 
 #[tokio::test]
+async fn home_lists_support_services_for_each_local_area() {
+    let app = small();
+    let body = app.get("/").await.body;
+    for area in ["tamworth", "stoke-on-trent"] {
+        let query = format!("kind=organisation&area={area}");
+        let total = app.get(&format!("/api/search?{query}")).await.json()["total"].clone();
+        let link = format!("href=\"/search?kind=organisation&#38;area={area}\">");
+        let at = body
+            .find(&link)
+            .unwrap_or_else(|| panic!("no link for {area}"));
+        let count = format!("<span class=\"count\">{total}<");
+        let item_end = at + body[at..].find("</li>").unwrap();
+        assert!(
+            body[at..item_end].contains(&count),
+            "{area}: {total} services"
+        );
+    }
+    // Only the local areas: the national and county levels are not listed.
+    for wider in ["national", "staffordshire\""] {
+        assert!(!body.contains(&format!("kind=organisation&#38;area={wider}")));
+    }
+}
+
+#[tokio::test]
 async fn search_shows_count_cards_facets_and_chips() {
     let app = small();
     let reply = app.get("/search?q=consent&key_stage=ks2").await;

@@ -310,7 +310,20 @@ pub fn run<'a>(
             &mut text.scores,
         );
     }
-    let scores = text.as_ref().map(|t| t.scores.as_slice());
+    // Browsing an area's entries without text: the nearest first (those
+    // for the district, then the county, then national), as a DSL needs.
+    let nearest_first = (text.is_none()
+        && matches!(request.sort, Sort::Relevance)
+        && !effective.filter(Facet::Area).is_empty())
+    .then(|| {
+        let mut scores = vec![0.0; n];
+        fit_boosts(index, &effective, &extra, false, &results, &mut scores);
+        scores
+    });
+    let scores = text
+        .as_ref()
+        .map(|t| t.scores.as_slice())
+        .or(nearest_first.as_deref());
     let ords = page_of(index, &results, scores, request);
     let highlighter = text
         .as_ref()

@@ -390,6 +390,7 @@ struct HomePage {
     layout: Layout,
     total: usize,
     kinds: Vec<CountLink>,
+    services_by_area: Vec<CountLink>,
     topics: Vec<CountLink>,
     sectors: Vec<CountLink>,
     key_stages: Vec<CountLink>,
@@ -427,12 +428,43 @@ async fn home(State(state): State<AppState>) -> Result<Response, PageError> {
         layout: Layout::new("Find safeguarding and RSE resources", "/"),
         total: everything.total,
         kinds: browse(Facet::Kind, false),
+        services_by_area: services_by_area(&live)?,
         topics: browse(Facet::Topic, true),
         sectors: browse(Facet::Sector, false),
         key_stages: browse(Facet::KeyStage, false),
         newest,
     };
     Ok(render(&page, StatusCode::OK))
+}
+
+/// For a DSL who needs a service now: the support organisations covering
+/// each local area (the districts and unitary authorities, the leaves of
+/// the area tree), national and county-wide ones included, as SPEC's area
+/// rule counts them.
+fn services_by_area(live: &LiveIndex) -> Result<Vec<CountLink>, PageError> {
+    let mut request = SearchRequest::default();
+    *request.filter_mut(Facet::Kind) = vec![Kind::Organisation.id().to_string()];
+    let services = run(live, &request, "")?;
+    let areas = &services.facet(Facet::Area).values;
+    let is_leaf = |i: usize| {
+        areas
+            .get(i + 1)
+            .is_none_or(|next| next.depth <= areas[i].depth)
+    };
+    Ok(areas
+        .iter()
+        .enumerate()
+        .filter(|&(i, v)| v.depth > 0 && is_leaf(i))
+        .map(|(_, v)| CountLink {
+            href: search_href(&format!(
+                "{}&{}",
+                pair(Facet::Kind.param(), Kind::Organisation.id()),
+                pair(Facet::Area.param(), v.value)
+            )),
+            label: v.label.to_string(),
+            count: v.count,
+        })
+        .collect())
 }
 
 fn pair(key: &str, value: &str) -> String {
