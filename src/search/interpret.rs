@@ -102,10 +102,14 @@ pub(crate) struct Token {
 }
 
 /// Words too common to search for or to mark in a snippet. "HSB training
-/// for governors" would otherwise match every entry through "for".
-pub(crate) const STOPWORDS: [&str; 24] = [
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "in", "is", "it", "its",
-    "of", "on", "or", "that", "the", "this", "to", "was", "with",
+/// for governors" would otherwise match every entry through "for", and "what
+/// should I do after…" every entry through "what". Not "who": "children who
+/// harm" is how the bank names a topic.
+pub(crate) const STOPWORDS: [&str; 43] = [
+    "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for",
+    "from", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "of", "on", "or",
+    "our", "should", "that", "the", "this", "to", "was", "we", "what", "when", "where", "which",
+    "with", "you",
 ];
 
 /// The text with its unquoted stopwords blanked out, unless that would
@@ -932,6 +936,20 @@ pub(crate) mod tests {
         );
         assert_eq!(without_stopwords("to be or"), "to be or");
         assert_eq!(without_stopwords("upskirting"), "upskirting");
+        // A typed question keeps only what it is about, and "who", which
+        // names a topic ("children who harm").
+        assert_eq!(
+            without_stopwords("what should I do about nudes")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["nudes"]
+        );
+        assert_eq!(
+            without_stopwords("children who harm")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["children", "who", "harm"]
+        );
     }
     use crate::taxonomy::Taxonomy;
     use std::path::Path;

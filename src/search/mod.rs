@@ -655,7 +655,7 @@ fn text_matches(index: &LiveIndex, lexicon: &Lexicon, q: &str) -> Option<TextMat
             .iter()
             .any(|c| matches!(c.facet, Facet::Kind | Facet::Format)),
         marks: snippet::Marks {
-            typed: lexicon.stems(q),
+            typed: lexicon.stems(&interpret::without_stopwords(q)),
             synonyms: synonym_names,
             prefix,
         },
