@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 
 use serde_json::Value;
+use signpost::content::AgeRange;
 
 fn shipped() -> common::App {
     common::app(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"))
@@ -22,18 +23,11 @@ fn id(hit: &Value) -> &str {
     hit["id"].as_str().unwrap_or_default()
 }
 
-/// An entry's `ages` as SPEC writes them, half-open: "8-19" is 8 to 18.
-fn ages(hit: &Value) -> (u8, u8) {
+/// An entry's `ages` read with the bank's own parser (half-open, as SPEC
+/// writes them).
+fn ages(hit: &Value) -> AgeRange {
     let text = hit["ages"].as_str().unwrap_or_default();
-    let bound = |s: &str| {
-        s.trim()
-            .parse::<u8>()
-            .unwrap_or_else(|_| panic!("ages {text}"))
-    };
-    match text.split_once('-') {
-        Some((min, end)) => (bound(min), bound(end)),
-        None => (bound(text.trim_end_matches('+')), u8::MAX),
-    }
+    text.parse().unwrap_or_else(|e| panic!("{}: {e}", id(hit)))
 }
 
 fn strings(value: &Value) -> Vec<&str> {
@@ -51,8 +45,8 @@ async fn a_teacher_finds_consent_lessons_for_year_four() {
     let found = hits(&app, "q=consent%20year%204").await;
     assert!(found.len() >= 5, "{} results", found.len());
     for hit in &found {
-        let (min, end) = ages(hit);
-        assert!(min <= 8 && end > 8, "{} is for ages {min}..{end}", id(hit));
+        let range = ages(hit);
+        assert!(range.contains(8), "{} is for {}", id(hit), range.describe());
     }
     assert_eq!(found[0]["kind"], "resource", "first: {}", id(&found[0]));
     let lessons = found.iter().take(5).filter(|h| h["kind"] == "resource");

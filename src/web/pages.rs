@@ -455,14 +455,14 @@ fn services_by_area(live: &LiveIndex) -> Result<Vec<CountLink>, PageError> {
         .iter()
         .enumerate()
         .filter(|&(i, v)| v.depth > 0 && is_leaf(i))
-        .map(|(_, v)| CountLink {
-            href: search_href(&format!(
-                "{}&{}",
-                pair(Facet::Kind.param(), Kind::Organisation.id()),
-                pair(Facet::Area.param(), v.value)
-            )),
-            label: v.label.to_string(),
-            count: v.count,
+        .map(|(_, v)| {
+            let mut in_area = request.clone();
+            *in_area.filter_mut(Facet::Area) = vec![v.value.to_string()];
+            CountLink {
+                href: search_href(&in_area.to_query()),
+                label: v.label.to_string(),
+                count: v.count,
+            }
         })
         .collect())
 }
