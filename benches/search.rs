@@ -20,12 +20,21 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use signpost::content::{self, Library};
 use signpost::corpus::{self, Options, Source};
 use signpost::index::{self, LiveIndex};
-use signpost::search::{self, SearchRequest};
+use signpost::search::{Engine, SearchRequest};
 use signpost::web;
 
 /// The requests a teacher, a DSL and a head would make, as query strings.
-const REQUESTS: [(&str, &str); 10] = [
+const REQUESTS: [(&str, &str); 11] = [
     ("empty", ""),
+    // 45 words, places and years among them, that match nothing: the
+    // zero-result suggestions are counted from bitsets, not re-searched.
+    (
+        "zero_results_45_words",
+        "q=qqxv+zzkw+year+8+tamworth+primary+wwqz+xxvq+ks3+lichfield+stafford+vvkq+kkzw\
+         +qzqx+age+12+zxzq+secondary+xqxz+wqwq+cannock+chase+year+9+qqww+zzxx+kqkq\
+         +wvwv+send+vqvq+xkxk+tamworth+zqzq+qxqx+post-16+wzwz+kvkv+year+10+xwxw+zkzk\
+         +qvqv+stoke+vxvx+kqzw+zwkq+qkwz",
+    ),
     ("consent", "q=consent"),
     ("consent_ks2", "q=consent&key_stage=ks2"),
     (
@@ -64,7 +73,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
     content: PathBuf,
     index_dir: PathBuf,
-    live: LiveIndex,
+    live: Engine,
 }
 
 fn load(content: &Path) -> Library {
@@ -105,14 +114,15 @@ fn fixture() -> Fixture {
 
     let started = Instant::now();
     let live = LiveIndex::open(&index_dir, &version, library).expect("the index opens");
+    let live = Engine::new(live).expect("the engine opens");
     eprintln!(
         "opened (facet bitsets, lexicon) in {:.2?}",
         started.elapsed()
     );
 
     let started = Instant::now();
-    let request = SearchRequest::from_query("q=consent", &live).expect("a request");
-    let first = search::run(&live, &request).expect("results").total;
+    let request = SearchRequest::from_query("q=consent", live.index()).expect("a request");
+    let first = live.run(&request).expect("results").total;
     eprintln!("first search: {:.2?}, {first} results", started.elapsed());
     Fixture {
         _dir: dir,
@@ -124,13 +134,13 @@ fn fixture() -> Fixture {
 
 fn benches(c: &mut Criterion) {
     let f = fixture();
-    let n = f.live.len();
+    let n = f.live.index().len();
 
     let mut group = c.benchmark_group(format!("search_{n}"));
     for (name, query) in REQUESTS {
         let request =
-            SearchRequest::from_query(query, &f.live).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let results = search::run(&f.live, &request).expect("results");
+            SearchRequest::from_query(query, f.live.index()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let results = f.live.run(&request).expect("results");
         eprintln!(
             "{name:<26} {:>5} results, {} hits on the page, {} facets  ({query})",
             results.total,
@@ -139,18 +149,18 @@ fn benches(c: &mut Criterion) {
         );
         drop(results);
         group.bench_function(name, |b| {
-            b.iter(|| search::run(&f.live, black_box(&request)).expect("results"))
+            b.iter(|| f.live.run(black_box(&request)).expect("results"))
         });
     }
     group.finish();
 
     // What `/api/search` adds around the search: parsing and JSON.
     let mut group = c.benchmark_group(format!("api_{n}"));
-    for (name, query) in [REQUESTS[2], REQUESTS[8]] {
+    for (name, query) in [REQUESTS[3], REQUESTS[9]] {
         group.bench_function(name, |b| {
             b.iter(|| {
-                let request = SearchRequest::from_query(black_box(query), &f.live).expect("ok");
-                let results = search::run(&f.live, &request).expect("results");
+                let request = SearchRequest::from_query(black_box(query), f.live.index()).expect("ok");
+                let results = f.live.run(&request).expect("results");
                 serde_json::to_vec(&web::search_json(&results)).expect("json")
             })
         });
@@ -161,7 +171,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("bank_{n}"));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(30));
-    let library = copy(&f.live.library);
+    let library = copy(f.live.library());
     group.bench_function("index_build_and_swap", |b| {
         b.iter(|| index::build_and_swap(&f.index_dir, &library).expect("an index"))
     });
@@ -172,7 +182,10 @@ fn benches(c: &mut Criterion) {
     group.bench_function("index_open", |b| {
         b.iter_batched(
             || copy(&library),
-            |library| LiveIndex::open(&f.index_dir, &version, library).expect("opens"),
+            |library| {
+                let live = LiveIndex::open(&f.index_dir, &version, library).expect("opens");
+                Engine::new(live).expect("opens")
+            },
             BatchSize::PerIteration,
         )
     });

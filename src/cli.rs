@@ -8,14 +8,16 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::clock::Clock;
 use crate::content::{self, ContentError, EntryId, Kind, Library, Severity};
 use crate::export::{self, ExportFormat};
 use crate::facet::Facet;
 use crate::index;
 use crate::schema;
-use crate::search::{self, SearchRequest};
+use crate::search::{Engine, SearchRequest};
 use crate::taxonomy::Taxonomy;
 use crate::web;
 
@@ -26,6 +28,10 @@ use crate::web;
     about = "A checked, faceted resource bank for schools"
 )]
 pub struct Cli {
+    /// The date to judge "due for review" by (YYYY-MM-DD); the machine's
+    /// date when not given.
+    #[arg(long, global = true, env = "SIGNPOST_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -194,33 +200,31 @@ fn parse_kind(text: &str) -> Result<Kind, String> {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let clock = Clock::from_option(cli.today);
+    let today = clock.today();
     match cli.command {
         Command::Serve {
             content,
             index,
             addr,
             watch,
-        } => serve(&content, &index, &addr, watch),
+        } => serve(&content, &index, &addr, watch, clock),
         Command::Check {
             content,
             format,
             strict,
             changed_since,
-        } => check(&content, format, strict, changed_since.as_deref()),
-        Command::New { kind, id, content } => new_entry(&content, kind, &id),
+        } => check(&content, format, strict, changed_since.as_deref(), today),
+        Command::New { kind, id, content } => new_entry(&content, kind, &id, today),
         Command::Schema { content } => print_schema(&content),
         Command::Export {
             content,
             format,
             out,
-        } => export_command(&content, format, out.as_deref()),
-        Command::Index { content, index } => build_index(&content, &index),
-        Command::Search(args) => search_command(&args),
+        } => export_command(&content, format, out.as_deref(), today),
+        Command::Index { content, index } => build_index(&content, &index, today),
+        Command::Search(args) => search_command(&args, today),
     }
-}
-
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
 }
 
 /// Prints every diagnostic; returns exit code 1 when any is an error.
@@ -229,8 +233,9 @@ fn check(
     format: Format,
     strict: bool,
     changed_since: Option<&str>,
+    today: NaiveDate,
 ) -> anyhow::Result<ExitCode> {
-    let checked = content::load(dir, today());
+    let checked = content::load(dir, today);
     let mut diagnostics = checked.diagnostics;
     if let Some(rev) = changed_since {
         let changed = changed_files(dir, rev)?;
@@ -398,7 +403,7 @@ fn load_taxonomy(dir: &Path) -> anyhow::Result<Taxonomy> {
     })
 }
 
-fn new_entry(dir: &Path, kind: Kind, id: &str) -> anyhow::Result<ExitCode> {
+fn new_entry(dir: &Path, kind: Kind, id: &str, today: NaiveDate) -> anyhow::Result<ExitCode> {
     let id: EntryId = id.parse().map_err(|m: String| anyhow::anyhow!(m))?;
     for other in Kind::ALL {
         let existing = dir.join(other.folder()).join(format!("{id}.md"));
@@ -410,7 +415,7 @@ fn new_entry(dir: &Path, kind: Kind, id: &str) -> anyhow::Result<ExitCode> {
         }
     }
     let taxonomy = load_taxonomy(dir)?;
-    let text = schema::entry_template(kind, &taxonomy, &organisation_ids(dir), today());
+    let text = schema::entry_template(kind, &taxonomy, &organisation_ids(dir), today);
     let folder = dir.join(kind.folder());
     std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
     let path = folder.join(format!("{id}.md"));
@@ -440,8 +445,9 @@ fn export_command(
     dir: &Path,
     format: ExportFormat,
     out: Option<&Path>,
+    today: NaiveDate,
 ) -> anyhow::Result<ExitCode> {
-    let library = load_library(dir)?;
+    let library = load_library(dir, today)?;
     let bytes = export::export(&library, format)?;
     match out {
         Some(path) => {
@@ -458,8 +464,8 @@ fn export_command(
 }
 
 /// Loads the content or fails listing every error.
-fn load_library(dir: &Path) -> anyhow::Result<Library> {
-    let checked = content::load(dir, today());
+fn load_library(dir: &Path, today: NaiveDate) -> anyhow::Result<Library> {
+    let checked = content::load(dir, today);
     if let Some(library) = checked.library {
         return Ok(library);
     }
@@ -473,9 +479,9 @@ fn load_library(dir: &Path) -> anyhow::Result<Library> {
     )
 }
 
-fn build_index(content: &Path, index_dir: &Path) -> anyhow::Result<ExitCode> {
+fn build_index(content: &Path, index_dir: &Path, today: NaiveDate) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let library = load_library(content)?;
+    let library = load_library(content, today)?;
     let n = library.entries().len();
     let version = index::build_and_swap(index_dir, &library).context("building the index")?;
     eprintln!(
@@ -486,20 +492,26 @@ fn build_index(content: &Path, index_dir: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn open_live(content: &Path, index_dir: &Path) -> anyhow::Result<index::LiveIndex> {
-    let library = load_library(content)?;
+fn open_live(content: &Path, index_dir: &Path, today: NaiveDate) -> anyhow::Result<Engine> {
+    let library = load_library(content, today)?;
     let (live, rebuilt) = index::ensure(index_dir, library).context("opening the index")?;
     if rebuilt {
         tracing::info!(version = %live.version, "built a new index");
     }
-    Ok(live)
+    Engine::new(live).context("opening the index")
 }
 
-fn serve(content: &Path, index_dir: &Path, addr: &str, watch: bool) -> anyhow::Result<ExitCode> {
+fn serve(
+    content: &Path,
+    index_dir: &Path,
+    addr: &str,
+    watch: bool,
+    clock: Clock,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let live = open_live(content, index_dir)?;
-    let entries = live.len();
-    let state = web::AppState::new(live);
+    let live = open_live(content, index_dir, clock.today())?;
+    let entries = live.index().len();
+    let state = web::AppState::new(live, clock);
     let _watch = watch
         .then(|| crate::watch::spawn(state.clone(), content, index_dir))
         .transpose()?;
@@ -545,9 +557,9 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-fn search_command(args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let live = open_live(&args.content, &args.index)?;
-    let request = match SearchRequest::from_pairs(args.pairs(), &live) {
+fn search_command(args: &SearchArgs, today: NaiveDate) -> anyhow::Result<ExitCode> {
+    let live = open_live(&args.content, &args.index, today)?;
+    let request = match SearchRequest::from_pairs(args.pairs(), live.index()) {
         Ok(request) => request,
         Err(e) => {
             let hint = e
@@ -562,7 +574,7 @@ fn search_command(args: &SearchArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let results = search::run(&live, &request).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let results = live.run(&request)?;
     if args.json {
         println!(
             "{}",

@@ -16,8 +16,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::index::LiveIndex;
-use crate::search::{self, SearchRequest};
+use crate::search::{Engine, SearchRequest};
 
 /// Ranks scored: the first page of ten.
 pub const K: usize = 10;
@@ -171,7 +170,7 @@ pub struct QueryOutcome {
 }
 
 /// Runs a judged query as `/api/search` would and scores its first page.
-pub fn run_query(index: &LiveIndex, query: &JudgedQuery) -> QueryOutcome {
+pub fn run_query(index: &Engine, query: &JudgedQuery) -> QueryOutcome {
     let failed = |error: String| QueryOutcome {
         hits: Vec::new(),
         total: 0,
@@ -180,13 +179,13 @@ pub fn run_query(index: &LiveIndex, query: &JudgedQuery) -> QueryOutcome {
         interpreted: Vec::new(),
         corrected: None,
     };
-    let request = match SearchRequest::from_pairs(query.pairs(), index) {
+    let request = match SearchRequest::from_pairs(query.pairs(), index.index()) {
         Ok(r) => r,
-        Err(e) => return failed(format!("{}: {}", e.param, e.message)),
+        Err(e) => return failed(e.to_string()),
     };
-    let results = match search::run(index, &request) {
+    let results = match index.run(&request) {
         Ok(r) => r,
-        Err(e) => return failed(format!("{}: {}", e.param, e.message)),
+        Err(e) => return failed(e.to_string()),
     };
     let hits: Vec<String> = results
         .hits

@@ -6,8 +6,10 @@
 //! hits and facets) → [`web`] (JSON API and pages) and [`cli`].
 
 pub mod cli;
+pub mod clock;
 pub mod content;
 pub mod corpus;
+pub mod diagnostic;
 pub mod eval;
 pub mod export;
 pub mod facet;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::{ContentError, LineIndex};
+use crate::diagnostic::{ContentError, LineIndex};
 
 /// The vocabularies a taxonomy file must define, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

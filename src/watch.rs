@@ -16,6 +16,7 @@ use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 
 use crate::content;
 use crate::index::{self, LiveIndex};
+use crate::search::Engine;
 use crate::web::AppState;
 
 /// Quiet time before a burst of changes is acted on.
@@ -82,15 +83,16 @@ pub fn reload(state: &AppState, content: &Path, index_dir: &Path) {
         state.record_error(errors.join("\n"));
         return;
     };
-    if state.live().library.fingerprint == library.fingerprint {
+    if state.live().library().fingerprint == library.fingerprint {
         state.clear_error();
         return;
     }
     let built = index::build_and_swap(index_dir, &library)
-        .and_then(|version| LiveIndex::open(index_dir, &version, library));
+        .and_then(|version| LiveIndex::open(index_dir, &version, library))
+        .and_then(Engine::new);
     match built {
         Ok(live) => {
-            tracing::info!(target: "signpost::watch", version = %live.version, entries = live.len(), "reloaded");
+            tracing::info!(target: "signpost::watch", version = %live.version(), entries = live.index().len(), "reloaded");
             state.swap(live);
         }
         Err(e) => {

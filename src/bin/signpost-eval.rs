@@ -100,6 +100,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let (live, _) = index::ensure(&index_dir, library).context("building the index")?;
+    let live = signpost::search::Engine::new(live).context("opening the index")?;
 
     println!(
         "{:<6} {:>7} {:>7} {:>5} {:>6}  query",

@@ -12,9 +12,9 @@ use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
 use super::entry::{AgeRange, Contact, Entry, EntryId, Kind, QualityAssured};
-use super::error::ContentError;
 use super::markdown;
-use super::source_map::LineIndex;
+use crate::diagnostic::ContentError;
+use crate::diagnostic::LineIndex;
 use crate::taxonomy::{COSTS, Taxonomy, Vocabulary, suggest};
 
 /// Longest summary, so it fits on a result card.

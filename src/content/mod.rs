@@ -4,11 +4,9 @@
 //! shows all of them in one run.
 
 mod entry;
-mod error;
 mod front_matter;
 mod markdown;
 pub mod review;
-mod source_map;
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -16,13 +14,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+pub use crate::diagnostic::{ContentError, LineIndex, Severity};
 pub use entry::{AgeRange, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml};
-pub use error::{ContentError, Severity};
 pub use front_matter::{
     CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED, check_url, is_email,
     is_uk_phone,
 };
-pub use source_map::LineIndex;
 
 use crate::taxonomy::{Taxonomy, suggest};
 

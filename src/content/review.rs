@@ -13,8 +13,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::entry::{Entry, Kind};
-use super::error::ContentError;
-use super::source_map::LineIndex;
+use crate::diagnostic::ContentError;
+use crate::diagnostic::LineIndex;
 
 /// One checked entry with its file and raw text.
 pub struct Reviewed<'a> {

@@ -10,6 +10,7 @@ use std::path::Path;
 use fixedbitset::FixedBitSet;
 use tantivy::query::QueryParser;
 use tantivy::schema::{Facet as FacetPath, Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocSet, Index, ReloadPolicy, Searcher, TERMINATED, Term};
 
 use super::IndexError;
@@ -56,8 +57,9 @@ pub struct LiveIndex {
     /// a page sorted by either is read off these without sorting.
     pub(crate) by_title: Vec<u32>,
     pub(crate) by_reviewed: Vec<u32>,
-    /// What query understanding and snippets know of this bank's words.
-    pub(crate) lexicon: crate::search::Lexicon,
+    /// The analyzer of the text fields, for stemming what is typed the
+    /// way the bank was indexed.
+    analyzer: TextAnalyzer,
 }
 
 impl std::fmt::Debug for LiveIndex {
@@ -121,7 +123,6 @@ impl LiveIndex {
             .tokenizers()
             .get(schema::TOKENIZER)
             .ok_or(IndexError::Tokenizer(schema::TOKENIZER))?;
-        let lexicon = crate::search::Lexicon::new(&library, analyzer);
         Ok(LiveIndex {
             library,
             version: version.to_string(),
@@ -135,8 +136,12 @@ impl LiveIndex {
             title_rank,
             by_title: as_u32(by_title),
             by_reviewed: as_u32(by_reviewed),
-            lexicon,
+            analyzer,
         })
+    }
+
+    pub fn analyzer(&self) -> Result<TextAnalyzer, IndexError> {
+        Ok(self.analyzer.clone())
     }
 
     pub fn len(&self) -> usize {

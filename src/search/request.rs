@@ -70,6 +70,9 @@ impl Default for SearchRequest {
 #[error("{message}")]
 pub struct RequestError {
     pub param: String,
+    /// The value refused, as given (absent when the parameter itself is
+    /// the problem, or the whole query string is).
+    pub value: Option<String>,
     pub message: String,
     pub did_you_mean: Option<String>,
 }
@@ -78,8 +81,16 @@ impl RequestError {
     pub fn new(param: &str, message: impl Into<String>) -> Self {
         RequestError {
             param: param.to_string(),
+            value: None,
             message: message.into(),
             did_you_mean: None,
+        }
+    }
+
+    pub fn with_value(param: &str, value: impl Into<String>, message: impl Into<String>) -> Self {
+        RequestError {
+            value: Some(value.into()),
+            ..RequestError::new(param, message)
         }
     }
 
@@ -154,8 +165,9 @@ impl SearchRequest {
                             .into_iter()
                             .find(|s| s.id() == value)
                             .ok_or_else(|| {
-                                RequestError::new(
+                                RequestError::with_value(
                                     "sort",
+                                    value,
                                     format!(
                                         "unknown sort `{value}`: use relevance, reviewed or title"
                                     ),
@@ -252,8 +264,9 @@ fn facet_value(index: &LiveIndex, facet: Facet, value: &str) -> Result<String, R
         )
         .map(str::to_string),
     };
-    Err(RequestError::new(
+    Err(RequestError::with_value(
         facet.param(),
+        value,
         format!("unknown {} `{value}`", facet.param().replace('_', " ")),
     )
     .suggesting(suggestion.as_deref()))
@@ -265,8 +278,9 @@ fn parse_number(param: &str, value: &str, min: usize, max: usize) -> Result<usiz
         .ok()
         .filter(|n| (min..=max).contains(n))
         .ok_or_else(|| {
-            RequestError::new(
+            RequestError::with_value(
                 param,
+                value,
                 format!("`{param}` must be a whole number from {min} to {max}"),
             )
         })
@@ -286,8 +300,9 @@ fn parse_year(value: &str) -> Result<u8, RequestError> {
     parse_number("year", digits, 0, 13)
         .map(|n| n as u8)
         .map_err(|_| {
-            RequestError::new(
+            RequestError::with_value(
                 "year",
+                value,
                 "`year` must be R (Reception) or a school year from 1 to 13",
             )
         })

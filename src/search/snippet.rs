@@ -10,7 +10,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::Lexicon;
-use super::interpret::STOPWORDS;
+use super::tokens::STOPWORDS;
 
 /// Most written forms a last-word prefix expands to ("saf" → "safe",
 /// "safeguarding", …), the most frequent first.

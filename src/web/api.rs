@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::WebError;
 use crate::content::{Entry, Library};
 use crate::facet::Facet;
 use crate::search::{self, SearchRequest, SearchResults};
@@ -26,10 +26,10 @@ pub fn routes() -> Router<AppState> {
 async fn search_handler(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, WebError> {
     let live = state.live();
-    let request = SearchRequest::from_query(raw.as_deref().unwrap_or_default(), &live)?;
-    let results = search::run(&live, &request)?;
+    let request = SearchRequest::from_query(raw.as_deref().unwrap_or_default(), live.index())?;
+    let results = live.run(&request)?;
     Ok(Json(search_json(&results)).into_response())
 }
 
@@ -124,15 +124,15 @@ impl Serialize for FacetsBody<'_> {
 async fn entry_handler(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, WebError> {
     let live = state.live();
-    let entry = live.library.get(&id).ok_or_else(|| {
-        ApiError::NotFound(format!(
+    let entry = live.library().get(&id).ok_or_else(|| {
+        WebError::NotFound(format!(
             "entry `{}`",
             id.chars().take(100).collect::<String>()
         ))
     })?;
-    Ok(Json(entry_json(&live.library, entry, state.today())).into_response())
+    Ok(Json(entry_json(live.library(), entry, state.today())).into_response())
 }
 
 /// Every field of an entry, plus what is derived from it.
@@ -168,7 +168,7 @@ struct Fixed {
 
 async fn taxonomy_handler(State(state): State<AppState>) -> Response {
     let live = state.live();
-    let mut value = serde_json::to_value(&live.library.taxonomy).unwrap_or_default();
+    let mut value = serde_json::to_value(&live.library().taxonomy).unwrap_or_default();
     if let Value::Object(map) = &mut value {
         let kinds: Vec<Fixed> = crate::content::Kind::ALL
             .iter()
@@ -194,8 +194,8 @@ async fn health_handler(State(state): State<AppState>) -> Response {
     let health = state.health();
     Json(json!({
         "status": if health.last_error.is_some() { "degraded" } else { "ok" },
-        "entries": live.len(),
-        "index_version": live.version,
+        "entries": live.index().len(),
+        "index_version": live.version(),
         "last_reload": health.last_reload,
         "last_good_at": health.last_good_at,
         "last_error": health.last_error,

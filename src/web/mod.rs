@@ -22,10 +22,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use api::{entry_json, search_json};
-pub use error::ApiError;
+pub use error::WebError;
 
-use crate::index::LiveIndex;
-use crate::search::RequestError;
+use crate::clock::Clock;
+use crate::search::{Engine, RequestError};
 
 /// Longest whole query string accepted; `q` has its own, smaller limit.
 pub const MAX_QUERY_STRING_BYTES: usize = 8 * 1024;
@@ -40,18 +40,21 @@ pub struct Health {
     pub last_error: Option<String>,
 }
 
-/// Shared by every handler. The live index is swapped whole: a request
-/// holds the `Arc` it started with, so a reload never changes it midway.
+/// Shared by every handler. The search engine (an index version and what
+/// is derived from it) is swapped whole: a request holds the `Arc` it
+/// started with, so a reload never changes it midway.
 #[derive(Clone)]
 pub struct AppState {
-    live: Arc<ArcSwap<LiveIndex>>,
+    live: Arc<ArcSwap<Engine>>,
     health: Arc<Mutex<Health>>,
+    clock: Clock,
 }
 
 impl AppState {
-    pub fn new(live: LiveIndex) -> Self {
+    pub fn new(live: Engine, clock: Clock) -> Self {
         let now = Utc::now();
         AppState {
+            clock,
             live: Arc::new(ArcSwap::from_pointee(live)),
             health: Arc::new(Mutex::new(Health {
                 last_reload: Some(now),
@@ -61,7 +64,7 @@ impl AppState {
         }
     }
 
-    pub fn live(&self) -> Arc<LiveIndex> {
+    pub fn live(&self) -> Arc<Engine> {
         self.live.load_full()
     }
 
@@ -73,7 +76,7 @@ impl AppState {
     }
 
     /// Puts a freshly built index in service.
-    pub fn swap(&self, live: LiveIndex) {
+    pub fn swap(&self, live: Engine) {
         self.live.store(Arc::new(live));
         let now = Utc::now();
         let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
@@ -98,8 +101,9 @@ impl AppState {
         health.last_error = None;
     }
 
+    /// The date due-for-review marks are judged against.
     pub fn today(&self) -> NaiveDate {
-        Utc::now().date_naive()
+        self.clock.today()
     }
 }
 
@@ -131,7 +135,7 @@ pub fn router(state: AppState) -> Router {
 async fn not_found(uri: axum::http::Uri) -> Response {
     let path = uri.path();
     if path.starts_with("/api/") || path == "/api" || path == "/healthz" {
-        ApiError::NotFound("that page".into()).into_response()
+        WebError::NotFound("that page".into()).into_response()
     } else {
         pages::not_found_page()
     }
@@ -199,7 +203,7 @@ async fn limit_query_string(request: Request, next: Next) -> Response {
             "q",
             format!("the query string is longer than {MAX_QUERY_STRING_BYTES} bytes"),
         );
-        return ApiError::from(error).into_response();
+        return WebError::from(error).into_response();
     }
     next.run(request).await
 }

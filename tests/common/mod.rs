@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use signpost::clock::Clock;
 use signpost::content::{self, Library};
-use signpost::index::{self, LiveIndex};
+use signpost::index;
+use signpost::search::Engine;
 use signpost::web::{AppState, router};
 use tower::ServiceExt;
 
@@ -44,11 +46,11 @@ pub fn library(dir: &Path) -> Library {
 }
 
 /// Opens a fresh index of the bank; the temp dir lives as long as the index.
-pub fn live(dir: &Path) -> (LiveIndex, tempfile::TempDir) {
+pub fn live(dir: &Path) -> (Engine, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
     let (live, rebuilt) = index::ensure(tmp.path(), library(dir)).unwrap();
     assert!(rebuilt);
-    (live, tmp)
+    (Engine::new(live).unwrap(), tmp)
 }
 
 pub struct App {
@@ -59,7 +61,7 @@ pub struct App {
 pub fn app(dir: &Path) -> App {
     let (live, tmp) = live(dir);
     App {
-        router: router(AppState::new(live)),
+        router: router(AppState::new(live, Clock::Fixed(today()))),
         _tmp: tmp,
     }
 }

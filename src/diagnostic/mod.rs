@@ -1,4 +1,11 @@
-//! A problem found in the content, located to file, line and column.
+//! The bottom floor: a problem found in a content file, located to file,
+//! line and column, and the source map that locates it. Both the taxonomy
+//! and the entries are checked with these, so neither depends on the other
+//! for them.
+
+mod source_map;
+
+pub use source_map::LineIndex;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,322 @@
+//! The bank's own vocabulary as query understanding needs it: the names of
+//! filters and concepts (from the taxonomy and the kinds of entry), every
+//! word of the bank with its frequency and its stem, built once when an
+//! index version opens.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::spelling::Spelling;
+use super::tokens::{Token, is_acronym, tokenize};
+use crate::content::{Kind, Library};
+use crate::facet::Facet;
+use crate::taxonomy::Term;
+
+/// The ages a phase named in a query stands for; sectors not listed here
+/// (special schools, alternative provision) are read as the sector facet.
+const PHASE_AGES: [(&str, (u8, u8)); 4] = [
+    ("early-years", (0, 5)),
+    ("primary", (4, 11)),
+    ("secondary", (11, 16)),
+    ("post-16", (16, 19)),
+];
+
+/// Names for the kinds of entry beyond their labels.
+const KIND_NAMES: [(Kind, &[&str]); 5] = [
+    (
+        Kind::Organisation,
+        &["organisation", "organization", "service", "charity"],
+    ),
+    (Kind::Training, &["training", "course", "cpd", "briefing"]),
+    (
+        Kind::Resource,
+        &["resource", "teaching resource", "teaching material"],
+    ),
+    (Kind::Guidance, &["guidance", "statutory guidance"]),
+    (Kind::CaseStudy, &["case study", "case studies", "example"]),
+];
+
+/// What a name of the filter lexicon selects.
+#[derive(Debug, Clone)]
+pub(super) enum Target {
+    Phase {
+        id: String,
+        label: String,
+        ages: (u8, u8),
+    },
+    Facet {
+        facet: Facet,
+        id: String,
+        label: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Name<T> {
+    /// Lowercased words (filters) or stems (concepts).
+    pub(super) words: Vec<String>,
+    /// The name was written in capitals in the taxonomy (an acronym).
+    pub(super) acronym: bool,
+    pub(super) target: T,
+}
+
+/// Everything query understanding knows about a bank, built once per index.
+pub struct Lexicon {
+    pub(super) filters: Vec<Name<Target>>,
+    pub(super) concepts: Vec<Name<(Facet, String)>>,
+    /// The names of each concept by (facet, id), as written.
+    pub(super) concept_names: HashMap<(Facet, String), Vec<String>>,
+    /// Every word of the bank, lowercased, with how often it occurs.
+    pub(super) words: HashMap<String, u32>,
+    /// The words of the bank by stem, most frequent first: what a snippet
+    /// marks for a stem searched.
+    pub(super) forms: HashMap<String, Vec<String>>,
+    /// The words of the bank in order, for completing a prefix.
+    pub(super) sorted: Vec<String>,
+    /// The words again with what lets spelling correction skip most of
+    /// them without computing an edit distance.
+    pub(super) spellings: Vec<Spelling>,
+    /// Words the bank writes in lower case somewhere: an acronym in the
+    /// taxonomy that is also one of these ("SEND" / "send") must be typed
+    /// in capitals to count.
+    pub(super) ordinary: HashSet<String>,
+    pub(super) analyzer: TextAnalyzer,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("filters", &self.filters.len())
+            .field("concepts", &self.concepts.len())
+            .field("words", &self.words.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn words_of(name: &str) -> Vec<String> {
+    tokenize(name).into_iter().map(|t| t.text).collect()
+}
+
+impl Lexicon {
+    pub fn new(library: &Library, analyzer: TextAnalyzer) -> Lexicon {
+        let mut lexicon = Lexicon {
+            filters: Vec::new(),
+            concepts: Vec::new(),
+            concept_names: HashMap::new(),
+            words: HashMap::new(),
+            forms: HashMap::new(),
+            sorted: Vec::new(),
+            spellings: Vec::new(),
+            ordinary: HashSet::new(),
+            analyzer,
+        };
+        let taxonomy = &library.taxonomy;
+        let names = |t: &Term| -> Vec<String> {
+            std::iter::once(t.label.clone())
+                .chain(t.aliases.iter().cloned())
+                .chain(std::iter::once(t.id.replace('-', " ")))
+                .collect()
+        };
+        for term in taxonomy.sectors.terms() {
+            let target = match PHASE_AGES.iter().find(|(id, _)| *id == term.id) {
+                Some(&(_, ages)) => Target::Phase {
+                    id: term.id.clone(),
+                    label: term.label.clone(),
+                    ages,
+                },
+                None => Target::Facet {
+                    facet: Facet::Sector,
+                    id: term.id.clone(),
+                    label: term.label.clone(),
+                },
+            };
+            lexicon.add_filter_names(&names(term), &target);
+        }
+        for term in taxonomy.abilities.terms() {
+            if term.depth == 0 {
+                let target = Target::Facet {
+                    facet: Facet::Ability,
+                    id: term.id.clone(),
+                    label: term.label.clone(),
+                };
+                lexicon.add_filter_names(&names(term), &target);
+            } else {
+                lexicon.add_concept(Facet::Ability, &term.id, names(term));
+            }
+        }
+        for term in taxonomy.areas.terms() {
+            if term.depth > 0 {
+                let target = Target::Facet {
+                    facet: Facet::Area,
+                    id: term.id.clone(),
+                    label: term.label.clone(),
+                };
+                lexicon.add_filter_names(&names(term), &target);
+            }
+        }
+        for term in taxonomy.topics.terms() {
+            lexicon.add_concept(Facet::Topic, &term.id, names(term));
+        }
+        for term in taxonomy.formats.terms() {
+            lexicon.add_concept(Facet::Format, &term.id, names(term));
+        }
+        for term in taxonomy.audiences.terms() {
+            lexicon.add_concept(Facet::Audience, &term.id, names(term));
+        }
+        for (kind, extra) in KIND_NAMES {
+            let names = std::iter::once(kind.label().to_string())
+                .chain(extra.iter().map(|s| s.to_string()))
+                .collect();
+            lexicon.add_concept(Facet::Kind, kind.id(), names);
+        }
+        // Longest names first, so "primary school" wins over "primary".
+        lexicon
+            .filters
+            .sort_by_key(|f| std::cmp::Reverse(f.words.len()));
+        lexicon
+            .concepts
+            .sort_by_key(|c| std::cmp::Reverse(c.words.len()));
+
+        let vocabulary_names: Vec<String> = crate::taxonomy::VocabularyName::ALL
+            .iter()
+            .flat_map(|&v| taxonomy.vocabulary(v).terms().iter())
+            .flat_map(|t| std::iter::once(t.label.clone()).chain(t.aliases.iter().cloned()))
+            .collect();
+        for entry in library.entries() {
+            for text in [&entry.title, &entry.summary, &entry.body_text] {
+                lexicon.count_words(text);
+            }
+        }
+        for name in &vocabulary_names {
+            for token in tokenize(name) {
+                lexicon.words.entry(token.text).or_insert(1);
+            }
+        }
+        lexicon.index_forms();
+        lexicon
+    }
+
+    /// Counts the words of a text as [`tokenize`] splits and lowercases
+    /// them, without its per-token allocations: this runs over every body
+    /// in the bank.
+    pub(super) fn count_words(&mut self, text: &str) {
+        let mut lower = String::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if !is_acronym(word) && !self.ordinary.contains(&lower) {
+                self.ordinary.insert(lower.clone());
+            }
+            match self.words.get_mut(&lower) {
+                Some(count) => *count += 1,
+                None => {
+                    self.words.insert(lower.clone(), 1);
+                }
+            }
+        }
+    }
+
+    /// Groups the bank's words by stem and sorts them for prefixes.
+    fn index_forms(&mut self) {
+        let mut analyzer = self.analyzer.clone();
+        let mut forms: HashMap<String, Vec<String>> = HashMap::new();
+        for word in self.words.keys() {
+            let mut stream = analyzer.token_stream(word);
+            if stream.advance() {
+                let stem = stream.token().text.clone();
+                forms.entry(stem).or_default().push(word.clone());
+            }
+        }
+        for words in forms.values_mut() {
+            words.sort_by(|a, b| self.words[b].cmp(&self.words[a]).then_with(|| a.cmp(b)));
+        }
+        self.forms = forms;
+        self.sorted = self.words.keys().cloned().collect();
+        self.sorted.sort_unstable();
+        self.spellings = self
+            .sorted
+            .iter()
+            .map(|w| Spelling::new(w, self.words[w]))
+            .collect();
+    }
+
+    /// The bank's words with this stem, most frequent first.
+    pub(crate) fn forms_of(&self, stem: &str) -> impl Iterator<Item = &str> {
+        self.forms
+            .get(stem)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
+    /// Up to `limit` of the bank's words that begin with `prefix`, the most
+    /// frequent first.
+    pub(crate) fn words_starting_with(&self, prefix: &str, limit: usize) -> Vec<&str> {
+        let from = self.sorted.partition_point(|w| w.as_str() < prefix);
+        let mut words: Vec<&str> = self.sorted[from..]
+            .iter()
+            .take_while(|w| w.starts_with(prefix))
+            .map(String::as_str)
+            .collect();
+        words.sort_by_key(|w| std::cmp::Reverse(self.words[*w]));
+        words.truncate(limit);
+        words
+    }
+
+    fn add_filter_names(&mut self, names: &[String], target: &Target) {
+        for name in names {
+            let words = words_of(name);
+            if words.is_empty() || self.filters.iter().any(|f| f.words == words) {
+                continue;
+            }
+            self.filters.push(Name {
+                words,
+                acronym: is_acronym(name),
+                target: target.clone(),
+            });
+        }
+    }
+
+    fn add_concept(&mut self, facet: Facet, id: &str, names: Vec<String>) {
+        for name in &names {
+            let words = self.stems(name);
+            if words.is_empty() {
+                continue;
+            }
+            self.concepts.push(Name {
+                words,
+                acronym: is_acronym(name),
+                target: (facet, id.to_string()),
+            });
+        }
+        self.concept_names
+            .entry((facet, id.to_string()))
+            .or_default()
+            .extend(names);
+    }
+
+    /// The stems of a text, as the index's analyzer makes them.
+    pub(crate) fn stems(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut stems = Vec::new();
+        while stream.advance() {
+            stems.push(stream.token().text.clone());
+        }
+        stems
+    }
+
+    /// Whether an acronym name may match this token.
+    pub(super) fn acronym_ok(&self, acronym: bool, token: &Token) -> bool {
+        !acronym || token.upper || !self.ordinary.contains(&token.text)
+    }
+
+    /// The bank uses this word (lowercased).
+    pub(crate) fn knows(&self, word: &str) -> bool {
+        self.words.contains_key(word)
+    }
+}

@@ -1,0 +1,218 @@
+//! The whole pipeline on the small fixture bank.
+
+use super::*;
+
+/// The small fixture bank, indexed into a temporary directory.
+fn fixture() -> (Engine, tempfile::TempDir) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let library = crate::content::load(&dir, today)
+        .library
+        .expect("the fixture is valid");
+    let tmp = tempfile::tempdir().unwrap();
+    let (live, _) = crate::index::ensure(tmp.path(), library).unwrap();
+    (Engine::new(live).unwrap(), tmp)
+}
+
+fn search<'a>(index: &'a Engine, query: &str) -> SearchResults<'a> {
+    let request = SearchRequest::from_query(query, index.index()).unwrap();
+    index.run(&request).unwrap()
+}
+
+fn snippet_of(results: &SearchResults<'_>, id: &str) -> String {
+    results
+        .hits
+        .iter()
+        .find(|h| h.entry.id.as_str() == id)
+        .map(|h| h.snippet.clone())
+        .unwrap_or_else(|| panic!("{id} is a hit"))
+}
+
+#[test]
+fn relevance_pages_follow_on_from_one_another() {
+    let (index, _tmp) = fixture();
+    let all = search(&index, "q=abuse+staff+pupils&per_page=100");
+    assert!(all.total > 4, "the fixture has enough matches to page");
+    let order = |hits: &[Hit<'_>]| -> Vec<(String, f32)> {
+        hits.iter()
+            .map(|h| (h.entry.id.as_str().to_string(), h.score))
+            .collect()
+    };
+    let whole = order(&all.hits);
+    assert!(
+        whole.windows(2).all(|w| w[0].1 >= w[1].1),
+        "best first: {whole:?}"
+    );
+    let paged: Vec<_> = (1..=all.total.div_ceil(2))
+        .flat_map(|page| {
+            order(
+                &search(
+                    &index,
+                    &format!("q=abuse+staff+pupils&per_page=2&page={page}"),
+                )
+                .hits,
+            )
+        })
+        .collect();
+    assert_eq!(paged, whole);
+}
+
+#[test]
+fn snippets_mark_synonyms_as_phrases_and_skip_small_words() {
+    let (index, _tmp) = fixture();
+    // "sexting" is not in the body: its other names are, and the
+    // two-word one is marked as one phrase.
+    let results = search(&index, "q=sexting");
+    assert_eq!(
+        snippet_of(&results, "sexting-ks3-send"),
+        "Visual lessons about <mark>sharing nudes</mark> for pupils with communication needs."
+    );
+    // Every form of a typed stem is marked; "for" never is.
+    let results = search(&index, "q=lesson+for+pupils");
+    let snippet = snippet_of(&results, "sexting-ks3-send");
+    assert!(snippet.contains("<mark>lessons</mark>"), "{snippet}");
+    assert!(snippet.contains("<mark>pupils</mark>"), "{snippet}");
+    assert!(!snippet.contains("<mark>for</mark>"), "{snippet}");
+}
+
+fn ids(results: &SearchResults<'_>) -> Vec<String> {
+    results
+        .hits
+        .iter()
+        .map(|h| h.entry.id.as_str().to_string())
+        .collect()
+}
+
+fn counts(results: &SearchResults<'_>) -> Vec<(Facet, String, usize, bool)> {
+    results
+        .facets
+        .iter()
+        .flat_map(|f| {
+            f.values
+                .iter()
+                .map(move |v| (f.facet, v.value.to_string(), v.count, v.selected))
+        })
+        .collect()
+}
+
+#[test]
+fn interpreted_filters_apply_like_explicit_ones() {
+    let (index, _tmp) = fixture();
+    for (typed, explicit) in [
+        ("q=consent+ks2", "q=consent&key_stage=ks2"),
+        (
+            "q=domestic+abuse+tamworth",
+            "q=domestic+abuse&area=tamworth",
+        ),
+        ("q=consent+year+8", "q=consent&year=8"),
+    ] {
+        let read = search(&index, typed);
+        let given = search(&index, explicit);
+        assert_eq!(read.interpreted.len(), 1, "{typed}");
+        assert!(given.interpreted.is_empty(), "{explicit}");
+        assert_eq!(read.total, given.total, "{typed}");
+        assert_eq!(counts(&read), counts(&given), "{typed}");
+        let mut a = ids(&read);
+        let mut b = ids(&given);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{typed}");
+    }
+}
+
+#[test]
+fn explicit_parameters_win_over_the_text() {
+    let (index, _tmp) = fixture();
+    let results = search(&index, "q=domestic+abuse+tamworth&area=stoke-on-trent");
+    assert!(results.interpreted.is_empty());
+    assert!(ids(&results).iter().all(|id| id != "tamworth-da-service"));
+}
+
+#[test]
+fn the_nearest_service_comes_first() {
+    let (index, _tmp) = fixture();
+    let results = search(&index, "q=domestic+abuse+tamworth");
+    assert_eq!(
+        ids(&results)[..2],
+        ["tamworth-da-service", "staffs-da-service"]
+    );
+}
+
+#[test]
+fn phases_keep_untagged_entries_of_those_ages() {
+    let (index, _tmp) = fixture();
+    let results = search(&index, "q=consent+secondary");
+    let found = ids(&results);
+    assert!(found.contains(&"consent-ks4-lessons".to_string()));
+    assert!(!found.contains(&"consent-ks2-lessons".to_string()));
+    let results = search(&index, "q=nudes+secondary");
+    // Tagged with no sector, for ages 0-18: kept.
+    assert!(ids(&results).contains(&"nudes-advice".to_string()));
+}
+
+#[test]
+fn synonyms_work_both_ways() {
+    let (index, _tmp) = fixture();
+    let by_alias = ids(&search(&index, "q=sexting"));
+    let by_label = ids(&search(&index, "q=sharing+nudes"));
+    for id in ["nudes-advice", "sexting-ks3-send"] {
+        assert!(by_alias.contains(&id.to_string()), "sexting: {by_alias:?}");
+        assert!(
+            by_label.contains(&id.to_string()),
+            "sharing nudes: {by_label:?}"
+        );
+    }
+}
+
+#[test]
+fn misspellings_fall_back_to_the_banks_words() {
+    let (index, _tmp) = fixture();
+    let results = search(&index, "q=pornograpy");
+    assert_eq!(results.corrected.as_deref(), Some("pornography"));
+    assert_eq!(ids(&results), ["porn-ks4"]);
+    // A query that finds enough is left as typed.
+    assert_eq!(search(&index, "q=consent").corrected, None);
+}
+
+#[test]
+fn quoted_phrases_and_prefixes() {
+    let (index, _tmp) = fixture();
+    let phrase = search(&index, "q=%22domestic+abuse+service%22");
+    assert_eq!(ids(&phrase), ["tamworth-da-service"]);
+    let typing = search(&index, "q=pornog");
+    assert_eq!(ids(&typing), ["porn-ks4"]);
+    assert_eq!(typing.corrected, None);
+}
+
+#[test]
+fn zero_results_suggest_a_filter_to_drop() {
+    let (index, _tmp) = fixture();
+    let results = search(&index, "q=pornography&area=stoke-on-trent");
+    assert_eq!(results.total, 0);
+    let drop = &results.suggestions[0];
+    assert_eq!(drop.kind, SuggestionKind::RemoveFilter);
+    assert_eq!(drop.param.as_deref(), Some("area"));
+    assert_eq!(drop.count, 1);
+    assert_eq!(drop.query, "q=pornography");
+
+    // A filter read from the text is dropped by removing its words.
+    let results = search(&index, "q=pornography+tamworth");
+    assert_eq!(results.total, 0);
+    assert_eq!(results.suggestions[0].query, "q=pornography");
+    assert_eq!(results.suggestions[0].count, 1);
+}
+
+#[test]
+fn zero_results_suggest_a_spelling() {
+    let (index, _tmp) = fixture();
+    let results = search(&index, "q=consent+pornograpy&topic=pornography");
+    assert_eq!(results.total, 0);
+    let spelling = results
+        .suggestions
+        .iter()
+        .find(|s| s.kind == SuggestionKind::Spelling)
+        .expect("a spelling suggestion");
+    assert_eq!(spelling.label, "consent pornography");
+    assert_eq!(spelling.count, 1);
+    assert_eq!(spelling.query, "q=consent+pornography&topic=pornography");
+}

@@ -1,0 +1,120 @@
+//! `/coverage`: the gap map for the coordinator, from the counts the search
+//! engine made when the index version opened.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::*;
+use crate::search::CoverageCounts;
+
+#[derive(Template)]
+#[template(path = "coverage.html")]
+struct CoveragePage {
+    layout: Layout,
+    total: usize,
+    gaps: usize,
+    grids: Vec<Grid>,
+}
+
+struct Grid {
+    caption: String,
+    id: &'static str,
+    columns: Vec<String>,
+    rows: Vec<GridRow>,
+}
+
+struct GridRow {
+    label: String,
+    depth: usize,
+    cells: Vec<GridCell>,
+}
+
+struct GridCell {
+    count: usize,
+    href: String,
+    level: usize,
+}
+
+pub(super) async fn coverage(State(state): State<AppState>) -> Response {
+    let live = state.live();
+    let library = live.library();
+    let coverage = live.coverage();
+    let by_key_stage = grid(
+        library,
+        "Entries by topic and key stage",
+        "by-key-stage",
+        &coverage.by_key_stage,
+    );
+    let by_sector = grid(
+        library,
+        "Entries by topic and sector",
+        "by-sector",
+        &coverage.by_sector,
+    );
+    let gaps = by_key_stage
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| c.count == 0)
+        .count();
+    let page = CoveragePage {
+        layout: Layout::new("Coverage: where the bank has gaps", "/coverage"),
+        total: library.entries().len(),
+        gaps,
+        grids: vec![by_key_stage, by_sector],
+    };
+    render(&page, StatusCode::OK)
+}
+
+/// A table of topic rows; each cell links to its search and is shaded by
+/// its share of the largest count.
+fn grid(library: &Library, caption: &str, id: &'static str, counts: &CoverageCounts) -> Grid {
+    let topics = library.taxonomy.vocabulary(VocabularyName::Topics);
+    let max = counts
+        .counts
+        .iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let rows = topics
+        .terms()
+        .iter()
+        .zip(&counts.counts)
+        .map(|(term, row)| GridRow {
+            label: term.label.clone(),
+            depth: term.depth.min(3),
+            cells: row
+                .iter()
+                .zip(&counts.columns)
+                .map(|(&count, (column, _))| GridCell {
+                    count,
+                    href: search_href(&format!(
+                        "{}&{}",
+                        pair("topic", &term.id),
+                        pair(counts.param, column)
+                    )),
+                    level: if count == 0 {
+                        0
+                    } else {
+                        1 + (count * 4 - 1) / max
+                    }
+                    .min(4),
+                })
+                .collect(),
+        })
+        .collect();
+    Grid {
+        caption: caption.to_string(),
+        id,
+        columns: counts
+            .columns
+            .iter()
+            .map(|(_, label)| key_stage_short(label).to_string())
+            .collect(),
+        rows,
+    }
+}

@@ -1,0 +1,191 @@
+//! `/entries/{id}`: the whole entry, its contact details, review dates and
+//! related entries.
+
+use std::collections::HashSet;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::*;
+use crate::content::SafeHtml;
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    layout: Layout,
+    kind: &'static str,
+    title: String,
+    summary: String,
+    due: bool,
+    review_due: String,
+    reviewed: String,
+    body: SafeHtml,
+    facts: Vec<(&'static str, String)>,
+    topics: Vec<Link>,
+    provider: Option<Link>,
+    url: Option<String>,
+    contact: Vec<ContactLine>,
+    quality: Option<String>,
+    related: Vec<Card>,
+}
+
+struct ContactLine {
+    label: &'static str,
+    text: String,
+    href: Option<String>,
+}
+
+pub(super) async fn entry_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let live = state.live();
+    let library = live.library();
+    let today = state.today();
+    let entry = library.get(&id).ok_or_else(|| {
+        PageError::not_found(format!(
+            "an entry called “{}”",
+            id.chars().take(100).collect::<String>()
+        ))
+    })?;
+    let topics_vocabulary = library.taxonomy.vocabulary(VocabularyName::Topics);
+    let sensitive = entry.kind == Kind::Organisation
+        || entry.kind == Kind::CaseStudy
+        || entry.topics.iter().any(|t| {
+            topics_vocabulary.position(t).is_some_and(|p| {
+                topics_vocabulary
+                    .ancestors_and_self(p)
+                    .any(|a| SENSITIVE_TOPICS.contains(&topics_vocabulary.terms()[a].id.as_str()))
+            })
+        });
+
+    let mut facts: Vec<(&'static str, String)> = vec![("Ages", entry.ages.describe())];
+    let ks = key_stage_labels(entry);
+    if !ks.is_empty() {
+        facts.push(("Key stages", ks.join(", ")));
+    }
+    let mut push = |label: &'static str, vocabulary: VocabularyName, ids: &[String]| {
+        if !ids.is_empty() {
+            facts.push((label, labels(library, vocabulary, ids).join(", ")));
+        }
+    };
+    push("Sectors", VocabularyName::Sectors, &entry.sectors);
+    push("For", VocabularyName::Audiences, &entry.audiences);
+    push("SEND", VocabularyName::Abilities, &entry.abilities);
+    push("Available in", VocabularyName::Areas, &entry.areas);
+    push("Formats", VocabularyName::Formats, &entry.formats);
+    if let Some(cost) = &entry.cost {
+        let label = crate::taxonomy::COSTS
+            .iter()
+            .find(|(id, _)| id == cost)
+            .map_or(cost.as_str(), |(_, l)| l);
+        facts.push(("Cost", label.to_string()));
+    }
+
+    let mut contact = Vec::new();
+    if let Some(c) = &entry.contact {
+        if let Some(phone) = &c.phone {
+            contact.push(ContactLine {
+                label: "Phone",
+                text: phone.clone(),
+                href: Some(tel_href(phone)),
+            });
+        }
+        if let Some(email) = &c.email {
+            contact.push(ContactLine {
+                label: "Email",
+                text: email.clone(),
+                href: Some(format!("mailto:{email}")),
+            });
+        }
+        if let Some(hours) = &c.hours {
+            contact.push(ContactLine {
+                label: "Opening hours",
+                text: hours.clone(),
+                href: None,
+            });
+        }
+        if let Some(address) = &c.address {
+            contact.push(ContactLine {
+                label: "Address",
+                text: address.clone(),
+                href: None,
+            });
+        }
+        if let Some(referral) = &c.referral {
+            contact.push(ContactLine {
+                label: "How to refer or get help",
+                text: referral.clone(),
+                href: None,
+            });
+        }
+    }
+
+    let quality = entry.quality_assured.as_ref().map(|q| match q.date {
+        Some(date) => format!("{} ({})", q.by, format_date(date)),
+        None => q.by.clone(),
+    });
+    let url = entry
+        .url
+        .clone()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let page = EntryPage {
+        layout: Layout::new(entry.title.clone(), "").with_exit(sensitive),
+        kind: entry.kind.label(),
+        title: entry.title.clone(),
+        summary: entry.summary.clone(),
+        due: entry.is_due_for_review(today),
+        review_due: format_date(entry.review_due),
+        reviewed: format_date(entry.reviewed),
+        body: entry.body_html.clone(),
+        facts,
+        topics: entry
+            .topics
+            .iter()
+            .map(|t| Link {
+                href: search_href(&pair("topic", t)),
+                label: topics_vocabulary.label(t).to_string(),
+            })
+            .collect(),
+        provider: provider_link(library, entry),
+        url,
+        contact,
+        quality,
+        related: related(library, entry)
+            .into_iter()
+            .map(|e| Card::new(library, e, String::new(), today))
+            .collect(),
+    };
+    Ok(render(&page, StatusCode::OK))
+}
+
+/// Entries sharing a topic and an age with this one: same kind first, then
+/// the most shared topics, then title.
+fn related<'a>(library: &'a Library, entry: &Entry) -> Vec<&'a Entry> {
+    let topics: HashSet<&str> = entry.topics.iter().map(String::as_str).collect();
+    let mut scored: Vec<(bool, usize, &Entry)> = library
+        .entries()
+        .iter()
+        .filter(|e| e.id != entry.id && e.ages.overlaps(entry.ages.min, entry.ages.end()))
+        .filter_map(|e| {
+            let shared = e
+                .topics
+                .iter()
+                .filter(|t| topics.contains(t.as_str()))
+                .count();
+            (shared > 0).then_some((e.kind != entry.kind, shared, e))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(b.1.cmp(&a.1))
+            .then_with(|| a.2.title.cmp(&b.2.title))
+    });
+    scored
+        .into_iter()
+        .take(RELATED_LIMIT)
+        .map(|(_, _, e)| e)
+        .collect()
+}
