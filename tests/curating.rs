@@ -10,8 +10,7 @@ mod common;
 use common::copy_dir;
 
 fn signpost() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_signpost"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut command = common::signpost();
     command.env_remove("NO_COLOR");
     command
 }
