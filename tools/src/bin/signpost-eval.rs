@@ -13,8 +13,8 @@ use anyhow::{Context, bail};
 use clap::Parser;
 
 use signpost::content;
-use signpost::eval::{self, QueryOutcome, Scores};
 use signpost::index;
+use signpost_tools::eval::{self, QueryOutcome, Scores};
 
 #[derive(Debug, Parser)]
 #[command(
