@@ -3,8 +3,10 @@
 //!
 //! - [`corpus`] and `signpost-corpus`: a deterministic synthetic bank of any
 //!   size (benchmarks, load tests, tests);
-//! - [`eval`] and `signpost-eval`: relevance on judged queries;
+//! - [`eval`] and `signpost-eval`: relevance on judged queries, gated
+//!   against a recorded score per query ([`record`]);
 //! - `benches/search.rs`: the criterion benchmarks.
 
 pub mod corpus;
 pub mod eval;
+pub mod record;
