@@ -18,6 +18,7 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::Parser;
 
+use signpost::clock::Clock;
 use signpost::content;
 use signpost::index;
 use signpost_tools::eval::{self, QueryOutcome, Scores};
@@ -47,8 +48,8 @@ struct Args {
     /// with the change that moved them).
     #[arg(long, value_name = "FILE")]
     write_record: Option<PathBuf>,
-    /// The day "due for review" counts from (default: today, UTC).
-    #[arg(long)]
+    /// The day "due for review" counts from (default: the machine's date).
+    #[arg(long, env = "SIGNPOST_TODAY", value_name = "YYYY-MM-DD")]
     today: Option<NaiveDate>,
     /// Where to build the index; a temporary directory when not given.
     #[arg(long)]
@@ -90,9 +91,7 @@ impl Drop for TempDir {
 }
 
 fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let today = args
-        .today
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let today = Clock::from_option(args.today).today();
     let checked = content::load(&args.content, today);
     let Some(library) = checked.library else {
         for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
