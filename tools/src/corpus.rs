@@ -142,15 +142,6 @@ impl Source {
             words,
         })
     }
-
-    pub fn taxonomy(&self) -> &Taxonomy {
-        &self.taxonomy
-    }
-
-    /// How many words (with repeats) the vocabulary was drawn from.
-    pub fn word_count(&self) -> usize {
-        self.words.len()
-    }
 }
 
 fn vocabularies(t: &Taxonomy) -> [&Vocabulary; 6] {
