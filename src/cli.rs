@@ -492,12 +492,25 @@ fn build_index(content: &Path, index_dir: &Path, today: NaiveDate) -> anyhow::Re
     Ok(ExitCode::SUCCESS)
 }
 
+/// The engine for the content: the current index when the content files
+/// are those it was built from (no file is read or checked again: `check`
+/// and `index` do that); otherwise the content is loaded and checked, and
+/// the index rebuilt if the content changed.
 fn open_live(content: &Path, index_dir: &Path, today: NaiveDate) -> anyhow::Result<Engine> {
-    let library = load_library(content, today)?;
-    let (live, rebuilt) = index::ensure(index_dir, library).context("opening the index")?;
-    if rebuilt {
-        tracing::info!(version = %live.version, "built a new index");
-    }
+    let live = match index::open_current(index_dir, content) {
+        Some(live) => {
+            tracing::info!(version = %live.version, "the index is current for the content");
+            live
+        }
+        None => {
+            let library = load_library(content, today)?;
+            let (live, rebuilt) = index::ensure(index_dir, library).context("opening the index")?;
+            if rebuilt {
+                tracing::info!(version = %live.version, "built a new index");
+            }
+            live
+        }
+    };
     Engine::new(live).context("opening the index")
 }
 

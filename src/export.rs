@@ -21,7 +21,22 @@ pub enum ExportFormat {
 pub fn export(library: &Library, format: ExportFormat) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
         ExportFormat::Json => {
-            let mut out = serde_json::to_vec_pretty(library.entries())?;
+            /// An entry with its body, as the API's entry shows it.
+            #[derive(serde::Serialize)]
+            struct WithBody<'a> {
+                #[serde(flatten)]
+                entry: &'a crate::content::Entry,
+                body_html: crate::content::SafeHtml,
+            }
+            let entries = (library.entries().iter().enumerate())
+                .map(|(ord, entry)| {
+                    Ok(WithBody {
+                        entry,
+                        body_html: library.body_html(ord)?,
+                    })
+                })
+                .collect::<std::io::Result<Vec<_>>>()?;
+            let mut out = serde_json::to_vec_pretty(&entries)?;
             out.push(b'\n');
             out
         }
@@ -83,7 +98,7 @@ fn csv(library: &Library) -> anyhow::Result<Vec<u8>> {
     {
         let mut writer = csv::Writer::from_writer(&mut out);
         writer.write_record(CSV_COLUMNS)?;
-        for e in library.entries() {
+        for (ord, e) in library.entries().iter().enumerate() {
             let contact = e.contact.clone().unwrap_or_default();
             let opt = |v: &Option<String>| v.clone().unwrap_or_default();
             let row = [
@@ -125,7 +140,7 @@ fn csv(library: &Library) -> anyhow::Result<Vec<u8>> {
                     .unwrap_or_default(),
                 e.reviewed.to_string(),
                 e.review_due.to_string(),
-                e.body_text.trim().to_string(),
+                library.body_text(ord)?.trim().to_string(),
             ];
             writer.write_record(row.iter().map(|c| cell(c)))?;
         }

@@ -88,7 +88,10 @@ pub fn reload(state: &AppState, content: &Path, index_dir: &Path) {
         return;
     }
     let built = index::build_and_swap(index_dir, &library)
-        .and_then(|version| LiveIndex::open(index_dir, &version, library))
+        .and_then(|version| {
+            drop(library);
+            LiveIndex::open(index_dir, &version)
+        })
         .and_then(Engine::new);
     match built {
         Ok(live) => {

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::taxonomy::{KEY_STAGES, KeyStage};
 
@@ -13,6 +13,23 @@ use crate::taxonomy::{KEY_STAGES, KeyStage};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct EntryId(String);
+
+/// Reads a value through its `FromStr`, so a deserialised value is checked
+/// exactly as a written one is.
+fn deserialize_checked<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr<Err = String>,
+{
+    let text = String::deserialize(d)?;
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+impl<'de> Deserialize<'de> for EntryId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_checked(d)
+    }
+}
 
 /// Longest id accepted, so ids stay usable in URLs and file names.
 pub const MAX_ID_LEN: usize = 100;
@@ -108,6 +125,13 @@ impl Kind {
 impl Serialize for Kind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        Kind::from_id(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown kind `{id}`")))
     }
 }
 
@@ -221,14 +245,26 @@ impl Serialize for AgeRange {
     }
 }
 
+impl<'de> Deserialize<'de> for AgeRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_checked(d)
+    }
+}
+
 /// HTML that has been through the sanitiser; the only HTML rendered raw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct SafeHtml(String);
 
 impl SafeHtml {
-    /// Only the Markdown renderer may make one.
+    /// Only the Markdown renderer may make one...
     pub(super) fn from_sanitised(html: String) -> Self {
+        SafeHtml(html)
+    }
+
+    /// ...or the body store read one back: it stores only what the
+    /// renderer made.
+    pub(super) fn from_store(html: String) -> Self {
         SafeHtml(html)
     }
 
@@ -243,7 +279,8 @@ impl fmt::Display for SafeHtml {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Contact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
@@ -257,7 +294,8 @@ pub struct Contact {
     pub referral: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QualityAssured {
     pub by: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,8 +303,14 @@ pub struct QualityAssured {
 }
 
 /// One checked entry of the bank. Term fields hold ids that exist in the
-/// taxonomy; `provider` names an organisation entry.
-#[derive(Debug, Clone, Serialize)]
+/// taxonomy; `provider` names an organisation entry. The body is not here:
+/// a bank of 100,000 entries cannot keep every body in memory, so bodies
+/// are a [`Body`] each, kept apart (see `Library::body_text`).
+///
+/// Serialised for the API and, with `Deserialize`, for the snapshot an
+/// index version keeps of its library: every field must round-trip.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: EntryId,
     pub kind: Kind,
@@ -291,10 +335,15 @@ pub struct Entry {
     pub quality_assured: Option<QualityAssured>,
     pub reviewed: NaiveDate,
     pub review_due: NaiveDate,
-    pub body_html: SafeHtml,
-    /// The body as plain text, for the index and snippets.
-    #[serde(skip)]
-    pub body_text: String,
+}
+
+/// An entry's Markdown body, rendered.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Sanitised HTML, for the entry page and the API.
+    pub html: SafeHtml,
+    /// Plain text, for the index, snippets and the bank's words.
+    pub text: String,
 }
 
 impl Entry {

@@ -11,7 +11,7 @@ use chrono::{Months, NaiveDate};
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
-use super::entry::{AgeRange, Contact, Entry, EntryId, Kind, QualityAssured};
+use super::entry::{AgeRange, Body, Contact, Entry, EntryId, Kind, QualityAssured};
 use super::markdown;
 use crate::diagnostic::ContentError;
 use crate::diagnostic::LineIndex;
@@ -45,6 +45,7 @@ pub const CASE_STUDY_SECTIONS: [&str; 4] = ["Situation", "Response", "Outcome", 
 /// An entry and where its `provider` is written, for the cross-entry check.
 pub struct Parsed {
     pub entry: Entry,
+    pub body: Body,
     pub provider_at: (usize, usize),
 }
 
@@ -320,8 +321,10 @@ pub fn parse(
             quality_assured,
             reviewed,
             review_due,
-            body_html: markdown::render(split.body),
-            body_text: markdown::plain_text(split.body),
+        },
+        body: Body {
+            html: markdown::render(split.body),
+            text: markdown::plain_text(split.body),
         },
         provider_at: (provider_at.0 + 1, provider_at.1),
     })

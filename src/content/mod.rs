@@ -2,35 +2,65 @@
 //! as a whole. [`load`] returns a [`Library`] only when there is no error;
 //! either way it returns every diagnostic it found, so `signpost check`
 //! shows all of them in one run.
+//!
+//! Files are read, hashed and parsed in parallel; cross-entry rules run
+//! after, in file order, so the diagnostics do not depend on the threads.
+//! An index version keeps a snapshot of the library it was built from
+//! (`snapshot`), with the stamps of the files it was read from (`stamps`),
+//! so a server can open a current index without checking every file again.
 
+mod bodies;
 mod entry;
 mod front_matter;
 mod markdown;
 pub mod review;
+mod snapshot;
+pub mod stamps;
+mod words;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 pub use crate::diagnostic::{ContentError, LineIndex, Severity};
-pub use entry::{AgeRange, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml};
+pub use entry::{AgeRange, Body, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml};
 pub use front_matter::{
     CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED, check_url, is_email,
     is_uk_phone,
 };
+pub use snapshot::{SNAPSHOT_FILES, read_stamps, write_stamps};
+pub use stamps::{Freshness, Stamps};
+pub use words::{Words, count_words, is_acronym};
 
 use crate::taxonomy::{Taxonomy, suggest};
+use bodies::Bodies;
 
-/// A checked bank: the taxonomy and every entry, sorted by id.
+/// What makes one build of this program differ from another: a snapshot or
+/// an index made by another build is not trusted (the checks, the entry
+/// fields or the index schema may differ). Set by `build.rs`.
+const BUILD: &str = env!("SIGNPOST_BUILD");
+
+/// A checked bank: the taxonomy and every entry, sorted by id, with the
+/// bank's words; bodies in memory after [`load`], or read from an index
+/// version's body file when opened from its snapshot.
 #[derive(Debug)]
 pub struct Library {
     pub taxonomy: Taxonomy,
+    /// `taxonomy.yaml` as written, for the snapshot.
+    taxonomy_source: String,
     entries: Vec<Entry>,
+    bodies: Bodies,
     by_id: HashMap<EntryId, usize>,
-    /// Changes whenever any content file (or this program's version) does.
+    /// Every word of the titles, summaries and bodies, counted.
+    pub words: Words,
+    /// Changes whenever any content file (or this program's build) does.
     pub fingerprint: String,
+    /// The files it was read from, when read from a directory.
+    pub stamps: Option<Stamps>,
 }
 
 impl Library {
@@ -38,18 +68,64 @@ impl Library {
         &self.entries
     }
 
-    pub fn get(&self, id: &str) -> Option<&Entry> {
+    /// The entry's position in [`Library::entries`] (its ord).
+    pub fn ord(&self, id: &str) -> Option<usize> {
         let id: EntryId = id.parse().ok()?;
-        self.by_id.get(&id).map(|&i| &self.entries[i])
+        self.by_id.get(&id).copied()
     }
 
-    /// Builds a library from already-checked parts (the benchmark corpus).
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.ord(id).map(|i| &self.entries[i])
+    }
+
+    /// The plain text of the body of the entry at `ord`: read from the
+    /// index version's body file unless the bank was just loaded.
+    pub fn body_text(&self, ord: usize) -> std::io::Result<Cow<'_, str>> {
+        self.bodies.text(ord)
+    }
+
+    /// The sanitised HTML of the body of the entry at `ord`.
+    pub fn body_html(&self, ord: usize) -> std::io::Result<SafeHtml> {
+        self.bodies.html(ord)
+    }
+
+    /// A library of entries without bodies and with no words counted, for
+    /// tests of what reads only the entries.
     pub fn from_entries(
         taxonomy: Taxonomy,
         mut entries: Vec<Entry>,
         fingerprint: String,
     ) -> Library {
         entries.sort_by(|a, b| a.id.cmp(&b.id));
+        let bodies = entries
+            .iter()
+            .map(|_| Body {
+                html: SafeHtml::from_sanitised(String::new()),
+                text: String::new(),
+            })
+            .collect();
+        Library::assemble(
+            taxonomy,
+            String::new(),
+            entries,
+            Bodies::Memory(bodies),
+            Words::default(),
+            fingerprint,
+            None,
+        )
+    }
+
+    /// Puts the parts together; `entries` must be sorted by id, with
+    /// their bodies in the same order.
+    fn assemble(
+        taxonomy: Taxonomy,
+        taxonomy_source: String,
+        entries: Vec<Entry>,
+        bodies: Bodies,
+        words: Words,
+        fingerprint: String,
+        stamps: Option<Stamps>,
+    ) -> Library {
         let by_id = entries
             .iter()
             .enumerate()
@@ -57,9 +133,13 @@ impl Library {
             .collect();
         Library {
             taxonomy,
+            taxonomy_source,
             entries,
+            bodies,
             by_id,
+            words,
             fingerprint,
+            stamps,
         }
     }
 }
@@ -85,16 +165,31 @@ const TAXONOMY_FILE: &str = "taxonomy.yaml";
 /// due for review.
 pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     let mut diagnostics = Vec::new();
-    let mut fingerprint = DefaultHasher::new();
-    env!("CARGO_PKG_VERSION").hash(&mut fingerprint);
+    // Every file is stamped before it is read, so an edit made after its
+    // read shows as a changed stamp (see `stamps`).
+    let scanned_at = stamps::now_nanos();
+    let listing = match stamps::list(dir) {
+        Ok(listing) => Some(listing),
+        Err(e) => {
+            diagnostics.push(ContentError::new(
+                dir,
+                1,
+                1,
+                format!("cannot list the content directory: {e}"),
+            ));
+            None
+        }
+    };
+    let mut hashes: HashMap<PathBuf, u64> = HashMap::new();
 
     let taxonomy_path = dir.join(TAXONOMY_FILE);
     let taxonomy = match std::fs::read_to_string(&taxonomy_path) {
         Ok(text) => {
-            text.hash(&mut fingerprint);
+            hashes.insert(taxonomy_path.clone(), stamps::hash_bytes(text.as_bytes()));
             Taxonomy::parse(&taxonomy_path, &text)
                 .map_err(|errors| diagnostics.extend(errors))
                 .ok()
+                .map(|taxonomy| (taxonomy, text))
         }
         Err(e) => {
             diagnostics.push(ContentError::new(
@@ -109,12 +204,19 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     let files = entry_files(dir, &mut diagnostics);
     let mut parsed = Vec::with_capacity(files.len());
     let mut texts = Vec::with_capacity(files.len());
-    if let Some(taxonomy) = &taxonomy {
+    let mut words = Words::default();
+    if let Some((taxonomy, _)) = &taxonomy {
+        let read: Vec<Read> = files
+            .par_iter()
+            .map(|(path, kind)| read_entry(path, *kind, taxonomy))
+            .collect();
         let mut seen: HashMap<EntryId, PathBuf> = HashMap::new();
-        for (path, kind) in files {
-            let Some((entry, text)) =
-                read_entry(&path, kind, taxonomy, &mut fingerprint, &mut diagnostics)
-            else {
+        for ((path, _), read) in files.into_iter().zip(read) {
+            diagnostics.extend(read.diagnostics);
+            if let Some(hash) = read.hash {
+                hashes.insert(path.clone(), hash);
+            }
+            let Some((entry, text)) = read.parsed else {
                 continue;
             };
             if let Some(first) = seen.get(&entry.entry.id) {
@@ -142,21 +244,77 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
             })
             .collect();
         review::review(&reviewed, &mut diagnostics);
+        words = parsed
+            .par_iter()
+            .fold(Words::default, |mut words, (_, p)| {
+                words.add(&p.entry.title);
+                words.add(&p.entry.summary);
+                words.add(&p.body.text);
+                words
+            })
+            .reduce(Words::default, |mut a, b| {
+                a.merge(b);
+                a
+            });
     }
+    drop(texts);
+    let stamps = listing.and_then(|(files, paths)| stamp(files, &paths, &hashes, scanned_at));
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let has_errors = diagnostics.iter().any(ContentError::is_error);
-    let library = match (taxonomy, has_errors) {
-        (Some(taxonomy), false) => Some(Library::from_entries(
-            taxonomy,
-            parsed.into_iter().map(|(_, p)| p.entry).collect(),
-            format!("{:016x}", fingerprint.finish()),
-        )),
+    let library = match (taxonomy, stamps, has_errors) {
+        (Some((taxonomy, source)), Some(stamps), false) => {
+            let mut parsed: Vec<front_matter::Parsed> =
+                parsed.into_iter().map(|(_, p)| p).collect();
+            parsed.sort_by(|a, b| a.entry.id.cmp(&b.entry.id));
+            let (entries, bodies) = parsed.into_iter().map(|p| (p.entry, p.body)).unzip();
+            Some(Library::assemble(
+                taxonomy,
+                source,
+                entries,
+                Bodies::Memory(bodies),
+                words,
+                fingerprint(&stamps),
+                Some(stamps),
+            ))
+        }
         _ => None,
     };
     Checked {
         library,
         diagnostics,
     }
+}
+
+/// The fingerprint of a bank: this program's build and every path with the
+/// hash of its bytes.
+fn fingerprint(stamps: &Stamps) -> String {
+    let mut hasher = DefaultHasher::new();
+    BUILD.hash(&mut hasher);
+    for stamp in &stamps.files {
+        (&stamp.path, stamp.dir, stamp.hash).hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+/// The listing's stamps with the hash of each file: those the loader read
+/// are hashed already; the others (a README, stray files) are read here.
+/// `None` when a file cannot be read.
+fn stamp(
+    mut files: Vec<stamps::Stamp>,
+    paths: &[PathBuf],
+    hashes: &HashMap<PathBuf, u64>,
+    scanned_at: i64,
+) -> Option<Stamps> {
+    for (stamp, path) in files.iter_mut().zip(paths) {
+        if stamp.dir {
+            continue;
+        }
+        stamp.hash = match hashes.get(path) {
+            Some(&hash) => hash,
+            None => stamps::hash_bytes(&std::fs::read(path).ok()?),
+        };
+    }
+    Some(Stamps { scanned_at, files })
 }
 
 /// Every `<folder>/<file>.md` under the kind folders, in a stable order.
@@ -235,13 +393,19 @@ fn folder_files(
         .collect()
 }
 
-fn read_entry(
-    path: &Path,
-    kind: Kind,
-    taxonomy: &Taxonomy,
-    fingerprint: &mut DefaultHasher,
-    diagnostics: &mut Vec<ContentError>,
-) -> Option<(front_matter::Parsed, String)> {
+/// One file read, hashed and parsed, with its problems.
+struct Read {
+    parsed: Option<(front_matter::Parsed, String)>,
+    hash: Option<u64>,
+    diagnostics: Vec<ContentError>,
+}
+
+fn read_entry(path: &Path, kind: Kind, taxonomy: &Taxonomy) -> Read {
+    let mut read = Read {
+        parsed: None,
+        hash: None,
+        diagnostics: Vec::new(),
+    };
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -249,33 +413,33 @@ fn read_entry(
     let id = match stem.parse::<EntryId>() {
         Ok(id) => id,
         Err(message) => {
-            diagnostics.push(ContentError::new(
+            read.diagnostics.push(ContentError::new(
                 path,
                 1,
                 1,
                 format!("bad file name: {message}"),
             ));
-            return None;
+            return read;
         }
     };
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
-            diagnostics.push(ContentError::new(
+            read.diagnostics.push(ContentError::new(
                 path,
                 1,
                 1,
                 format!("cannot read the file: {e}"),
             ));
-            return None;
+            return read;
         }
     };
-    path.hash(fingerprint);
-    text.hash(fingerprint);
-    front_matter::parse(path, id, kind, &text, taxonomy)
-        .map_err(|errors| diagnostics.extend(errors))
-        .ok()
-        .map(|parsed| (parsed, text))
+    read.hash = Some(stamps::hash_bytes(text.as_bytes()));
+    match front_matter::parse(path, id, kind, &text, taxonomy) {
+        Ok(parsed) => read.parsed = Some((parsed, text)),
+        Err(errors) => read.diagnostics = errors,
+    }
+    read
 }
 
 fn check_providers(

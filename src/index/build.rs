@@ -35,14 +35,17 @@ pub fn is_current(index_dir: &Path, library: &Library) -> bool {
     current_version(index_dir).is_some_and(|v| v.ends_with(&format!("-{}", library.fingerprint)))
 }
 
-/// Builds the library into a fresh directory and points `CURRENT` at it.
-/// Returns the new version's name.
+/// Builds the library into a fresh directory, with the library's snapshot
+/// (see `content::snapshot`), and points `CURRENT` at it. Returns the new
+/// version's name.
 pub fn build_and_swap(index_dir: &Path, library: &Library) -> Result<String, IndexError> {
     std::fs::create_dir_all(index_dir).map_err(|e| IndexError::io(index_dir, e))?;
     let name = version_name(&library.fingerprint);
     let dir = index_dir.join(&name);
     std::fs::create_dir(&dir).map_err(|e| IndexError::io(&dir, e))?;
-    if let Err(e) = write_index(&dir, library) {
+    let written = write_index(&dir, library)
+        .and_then(|()| library.save(&dir).map_err(|e| IndexError::io(&dir, e)));
+    if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&dir);
         return Err(e);
     }
@@ -74,20 +77,27 @@ fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
     // One thread gives one segment, so ords are read in a single pass.
     let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP)?;
     for (ord, entry) in library.entries().iter().enumerate() {
-        writer.add_document(document(&fields, library, ord, entry))?;
+        let body = library.body_text(ord).map_err(|e| IndexError::io(dir, e))?;
+        writer.add_document(document(&fields, library, ord, entry, &body))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
 }
 
-fn document(fields: &Fields, library: &Library, ord: usize, entry: &Entry) -> TantivyDocument {
+fn document(
+    fields: &Fields,
+    library: &Library,
+    ord: usize,
+    entry: &Entry,
+    body: &str,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, entry.id.as_str());
     doc.add_u64(fields.ord, ord as u64);
     doc.add_text(fields.title, &entry.title);
     doc.add_text(fields.summary, &entry.summary);
-    doc.add_text(fields.body, &entry.body_text);
+    doc.add_text(fields.body, body);
     for topic in &entry.topics {
         if let Some(term) = library.taxonomy.topics.get(topic) {
             doc.add_text(fields.topics_text, &term.label);

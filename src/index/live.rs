@@ -66,13 +66,21 @@ impl std::fmt::Debug for LiveIndex {
 }
 
 impl LiveIndex {
-    /// Opens a built version for the library it was built from.
-    pub fn open(
-        index_dir: &Path,
-        version: &str,
-        library: Library,
-    ) -> Result<LiveIndex, IndexError> {
-        let index = Index::open_in_dir(version_dir(index_dir, version))?;
+    /// Opens a built version with the library it was built from, read from
+    /// the version's snapshot.
+    pub fn open(index_dir: &Path, version: &str) -> Result<LiveIndex, IndexError> {
+        let dir = version_dir(index_dir, version);
+        let library = Library::open(&dir).map_err(|e| IndexError::io(&dir, e))?;
+        if !version.ends_with(&format!("-{}", library.fingerprint)) {
+            return Err(IndexError::io(
+                &dir,
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "the snapshot is of other content than the index",
+                ),
+            ));
+        }
+        let index = Index::open_in_dir(&dir)?;
         let (_, fields) = schema::build();
         let reader = index
             .reader_builder()

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub use build::{build_and_swap, current_version, is_current};
 pub use live::{FacetPostings, LiveIndex};
 
-use crate::content::Library;
+use crate::content::{self, Freshness, Library};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -46,13 +46,51 @@ impl IndexError {
 }
 
 /// Opens the current index for the library, building it first when it is
-/// missing or was built from other content.
+/// missing or was built from other content. Whether it was built is the
+/// second value. The library is dropped once built: what is opened reads
+/// the version's snapshot, so a server holds no body in memory.
 pub fn ensure(index_dir: &Path, library: Library) -> Result<(LiveIndex, bool), IndexError> {
-    let rebuilt = !is_current(index_dir, &library);
-    if rebuilt {
-        build_and_swap(index_dir, &library)?;
+    if is_current(index_dir, &library) {
+        let version = current_version(index_dir)
+            .ok_or_else(|| IndexError::Missing(index_dir.to_path_buf()))?;
+        let dir = build::version_dir(index_dir, &version);
+        // Same bytes, new stamps (a fresh clone, a touch): keep the new
+        // ones, so the next start need not hash the files again.
+        if let Some(stamps) = &library.stamps {
+            if content::read_stamps(&dir).ok().as_ref() != Some(stamps) {
+                if let Err(e) = content::write_stamps(&dir, stamps) {
+                    tracing::warn!("could not update the index's file stamps: {e}");
+                }
+            }
+        }
+        match LiveIndex::open(index_dir, &version) {
+            Ok(live) => return Ok((live, false)),
+            Err(e) => tracing::warn!("the current index does not open ({e}); rebuilding it"),
+        }
     }
-    let version =
-        current_version(index_dir).ok_or_else(|| IndexError::Missing(index_dir.to_path_buf()))?;
-    Ok((LiveIndex::open(index_dir, &version, library)?, rebuilt))
+    let version = build_and_swap(index_dir, &library)?;
+    drop(library);
+    Ok((LiveIndex::open(index_dir, &version)?, true))
+}
+
+/// Opens the current index version without loading the content, when the
+/// files under `content_dir` are exactly those it was built from (by their
+/// stamps; see `content::stamps`). `None` when they may differ, or the
+/// version cannot be opened: then the content must be loaded and checked.
+pub fn open_current(index_dir: &Path, content_dir: &Path) -> Option<LiveIndex> {
+    let version = current_version(index_dir)?;
+    let dir = build::version_dir(index_dir, &version);
+    let stamps = content::read_stamps(&dir).ok()?;
+    match stamps.check(content_dir) {
+        Freshness::Unchanged => {}
+        Freshness::Restamped(fresh) => {
+            if let Err(e) = content::write_stamps(&dir, &fresh) {
+                tracing::warn!("could not update the index's file stamps: {e}");
+            }
+        }
+        Freshness::Changed => return None,
+    }
+    LiveIndex::open(index_dir, &version)
+        .inspect_err(|e| tracing::warn!("the current index does not open: {e}"))
+        .ok()
 }

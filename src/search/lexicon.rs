@@ -183,11 +183,9 @@ impl Lexicon {
             .flat_map(|&v| taxonomy.vocabulary(v).terms().iter())
             .flat_map(|t| std::iter::once(t.label.clone()).chain(t.aliases.iter().cloned()))
             .collect();
-        for entry in library.entries() {
-            for text in [&entry.title, &entry.summary, &entry.body_text] {
-                lexicon.count_words(text);
-            }
-        }
+        // Counted when the bank was loaded (bodies are not kept in memory).
+        lexicon.words.clone_from(&library.words.counts);
+        lexicon.ordinary.clone_from(&library.words.ordinary);
         for name in &vocabulary_names {
             for token in tokenize(name) {
                 lexicon.words.entry(token.text).or_insert(1);
@@ -197,27 +195,10 @@ impl Lexicon {
         lexicon
     }
 
-    /// Counts the words of a text as [`tokenize`] splits and lowercases
-    /// them, without its per-token allocations: this runs over every body
-    /// in the bank.
+    /// Counts the words of a text as the bank's were counted.
+    #[cfg(test)]
     pub(super) fn count_words(&mut self, text: &str) {
-        let mut lower = String::new();
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() {
-                continue;
-            }
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            if !is_acronym(word) && !self.ordinary.contains(&lower) {
-                self.ordinary.insert(lower.clone());
-            }
-            match self.words.get_mut(&lower) {
-                Some(count) => *count += 1,
-                None => {
-                    self.words.insert(lower.clone(), 1);
-                }
-            }
-        }
+        crate::content::count_words(text, &mut self.words, &mut self.ordinary);
     }
 
     /// Groups the bank's words by stem and sorts them for prefixes.

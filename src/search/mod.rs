@@ -181,7 +181,7 @@ impl Engine {
             &results,
         );
         let ords = rank::page_of(index, &results, scores.as_deref(), request);
-        let hits = self.hits(&ords, scores.as_deref(), text.as_ref());
+        let hits = self.hits(&ords, scores.as_deref(), text.as_ref())?;
 
         let suggestions = if total == 0 {
             let found = suggest::Found {
@@ -248,25 +248,31 @@ impl Engine {
         )
     }
 
-    /// The page's hits with their snippets: only these bodies are read.
+    /// The page's hits with their snippets: only these bodies are read
+    /// (from the index version's body file).
     fn hits(
         &self,
         ords: &[usize],
         scores: Option<&[f32]>,
         text: Option<&TextMatches>,
-    ) -> Vec<Hit<'_>> {
+    ) -> Result<Vec<Hit<'_>>, SearchError> {
         let highlighter = text.map(|t| snippet::Highlighter::new(&self.lexicon, &t.marks));
-        let entries = self.index.library.entries();
+        let library = &self.index.library;
+        let entries = library.entries();
         ords.iter()
-            .map(|&ord| Hit {
-                entry: &entries[ord],
-                score: scores.map_or(0.0, |s| s[ord]),
-                snippet: highlighter
-                    .as_ref()
-                    .map(|h| h.snippet(&entries[ord].body_text, SNIPPET_CHARS))
-                    .unwrap_or_default(),
+            .map(|&ord| {
+                let snippet = match &highlighter {
+                    Some(h) => h.snippet(&library.body_text(ord)?, SNIPPET_CHARS),
+                    None => String::new(),
+                };
+                Ok(Hit {
+                    entry: &entries[ord],
+                    score: scores.map_or(0.0, |s| s[ord]),
+                    snippet,
+                })
             })
-            .collect()
+            .collect::<Result<_, std::io::Error>>()
+            .map_err(|e| SearchError::Index(e.into()))
     }
 }
 

@@ -77,15 +77,9 @@ pub(crate) fn tokenize(q: &str) -> Vec<Token> {
     tokens
 }
 
-/// Two or more letters, all capitals: "DSL", "KS3", "SEND".
-pub(crate) fn is_acronym(word: &str) -> bool {
-    let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    let mut n = 0;
-    letters.all(|c| {
-        n += 1;
-        c.is_uppercase()
-    }) && n >= 2
-}
+/// Two or more letters, all capitals: "DSL", "KS3", "SEND". The bank's
+/// words are counted with the same rule when it loads.
+pub(crate) use crate::content::is_acronym;
 
 #[cfg(test)]
 mod tests {

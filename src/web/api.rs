@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::WebError;
-use crate::content::{Entry, Library};
+use crate::content::Library;
 use crate::facet::Facet;
 use crate::search::{self, SearchRequest, SearchResults};
 use crate::taxonomy::{COSTS, KEY_STAGES};
@@ -126,19 +126,29 @@ async fn entry_handler(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let live = state.live();
-    let entry = live.library().get(&id).ok_or_else(|| {
+    let library = live.library();
+    let ord = library.ord(&id).ok_or_else(|| {
         WebError::NotFound(format!(
             "entry `{}`",
             id.chars().take(100).collect::<String>()
         ))
     })?;
-    Ok(Json(entry_json(live.library(), entry, state.today())).into_response())
+    let json = entry_json(library, ord, state.today())
+        .map_err(|e| WebError::Internal(format!("reading a body: {e}")))?;
+    Ok(Json(json).into_response())
 }
 
-/// Every field of an entry, plus what is derived from it.
-pub fn entry_json(library: &Library, entry: &Entry, today: chrono::NaiveDate) -> Value {
+/// Every field of the entry at `ord`, its body's HTML, and what is derived
+/// from it. Fails only when the body cannot be read.
+pub fn entry_json(
+    library: &Library,
+    ord: usize,
+    today: chrono::NaiveDate,
+) -> std::io::Result<Value> {
+    let entry = &library.entries()[ord];
     let mut value = serde_json::to_value(entry).unwrap_or_default();
     if let Value::Object(map) = &mut value {
+        map.insert("body_html".into(), json!(library.body_html(ord)?));
         map.insert(
             "key_stages".into(),
             json!(entry.ages.key_stages().map(|k| k.id).collect::<Vec<_>>()),
@@ -157,7 +167,7 @@ pub fn entry_json(library: &Library, entry: &Entry, today: chrono::NaiveDate) ->
             map.insert("provider_title".into(), json!(provider.title));
         }
     }
-    value
+    Ok(value)
 }
 
 #[derive(Serialize)]

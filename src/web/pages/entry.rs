@@ -44,11 +44,18 @@ pub(super) async fn entry_page(
     let live = state.live();
     let library = live.library();
     let today = state.today();
-    let entry = library.get(&id).ok_or_else(|| {
+    let ord = library.ord(&id).ok_or_else(|| {
         PageError::not_found(format!(
             "an entry called “{}”",
             id.chars().take(100).collect::<String>()
         ))
+    })?;
+    let entry = &library.entries()[ord];
+    let body = library.body_html(ord).map_err(|e| {
+        PageError::new(
+            crate::web::WebError::Internal(format!("reading a body: {e}")),
+            "",
+        )
     })?;
     let topics_vocabulary = library.taxonomy.vocabulary(VocabularyName::Topics);
     let sensitive = entry.kind == Kind::Organisation
@@ -139,7 +146,7 @@ pub(super) async fn entry_page(
         due: entry.is_due_for_review(today),
         review_due: format_date(entry.review_due),
         reviewed: format_date(entry.reviewed),
-        body: entry.body_html.clone(),
+        body,
         facts,
         topics: entry
             .topics

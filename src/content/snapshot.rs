@@ -1,0 +1,193 @@
+//! A library kept with the index version built from it, so that a server
+//! opens a current index without reading and checking every file again.
+//!
+//! Three files in the version's directory:
+//! - `library.json`: the fingerprint, `taxonomy.yaml` as written (parsed
+//!   again on open: it is small), every entry without its body, and the
+//!   bank's words;
+//! - `bodies`: every body (see `bodies`), read when a page shows it;
+//! - `stamps.json`: the files the library was read from (see `stamps`),
+//!   replaced (atomically) when a check finds the same bytes under new
+//!   stamps.
+//!
+//! The fingerprint names this program's build, so a snapshot written by
+//! another build is never opened: its checks or fields may differ.
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::bodies::{Bodies, BodyFile};
+use super::{Entry, Library, Stamps, Words};
+use crate::taxonomy::Taxonomy;
+
+const LIBRARY: &str = "library.json";
+const BODIES: &str = "bodies";
+const STAMPS: &str = "stamps.json";
+
+/// The files a snapshot adds to a version's directory.
+pub const SNAPSHOT_FILES: [&str; 3] = [LIBRARY, BODIES, STAMPS];
+
+#[derive(Serialize)]
+struct Written<'a> {
+    fingerprint: &'a str,
+    taxonomy: &'a str,
+    entries: &'a [Entry],
+    words: &'a Words,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Read {
+    fingerprint: String,
+    taxonomy: String,
+    entries: Vec<Entry>,
+    words: Words,
+}
+
+fn invalid(error: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, error.to_string())
+}
+
+/// Writes `value` as JSON to `dir/name`, durably, through a temporary
+/// file renamed into place: a reader sees the old file or the new.
+fn write_json(dir: &Path, name: &str, value: &impl Serialize) -> io::Result<()> {
+    let tmp = dir.join(format!("{name}.tmp"));
+    let file = std::fs::File::create(&tmp)?;
+    let mut out = BufWriter::with_capacity(1 << 20, &file);
+    serde_json::to_writer(&mut out, value).map_err(invalid)?;
+    out.flush()?;
+    drop(out);
+    file.sync_all()?;
+    std::fs::rename(&tmp, dir.join(name))
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> io::Result<T> {
+    let bytes = std::fs::read(path)?;
+    serde_json::from_slice(&bytes).map_err(invalid)
+}
+
+impl Library {
+    /// Writes the snapshot into an index version's directory. A library
+    /// without stamps (not read from a directory) gets none, so a server
+    /// never trusts it without a full check.
+    pub fn save(&self, dir: &Path) -> io::Result<()> {
+        self.bodies.write(self.entries.len(), &dir.join(BODIES))?;
+        write_json(
+            dir,
+            LIBRARY,
+            &Written {
+                fingerprint: &self.fingerprint,
+                taxonomy: &self.taxonomy_source,
+                entries: &self.entries,
+                words: &self.words,
+            },
+        )?;
+        if let Some(stamps) = &self.stamps {
+            write_stamps(dir, stamps)?;
+        }
+        Ok(())
+    }
+
+    /// Opens the snapshot in an index version's directory: entries in
+    /// memory, bodies read from the body file when asked for. Its stamps
+    /// are not read (see [`read_stamps`]).
+    pub fn open(dir: &Path) -> io::Result<Library> {
+        let read: Read = read_json(&dir.join(LIBRARY))?;
+        let taxonomy =
+            Taxonomy::parse(Path::new("taxonomy.yaml"), &read.taxonomy).map_err(|errors| {
+                let first = errors.first().map(ToString::to_string);
+                invalid(format!(
+                    "the snapshot's taxonomy: {}",
+                    first.unwrap_or_default()
+                ))
+            })?;
+        if read.entries.windows(2).any(|w| w[0].id >= w[1].id) {
+            return Err(invalid("the snapshot's entries are not in id order"));
+        }
+        let bodies = BodyFile::open(&dir.join(BODIES), read.entries.len())?;
+        Ok(Library::assemble(
+            taxonomy,
+            read.taxonomy,
+            read.entries,
+            Bodies::Stored(bodies),
+            read.words,
+            read.fingerprint,
+            None,
+        ))
+    }
+}
+
+/// Replaces the stamps kept in an index version's directory.
+pub fn write_stamps(dir: &Path, stamps: &Stamps) -> io::Result<()> {
+    write_json(dir, STAMPS, stamps)
+}
+
+/// The stamps of the files an index version was built from.
+pub fn read_stamps(dir: &Path) -> io::Result<Stamps> {
+    read_json(&dir.join(STAMPS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The small fixture bank, loaded and saved to a temporary directory.
+    fn saved() -> (Library, tempfile::TempDir) {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let loaded = super::super::load(&content, today).library.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        loaded.save(dir.path()).unwrap();
+        (loaded, dir)
+    }
+
+    /// What a server opens is exactly what was loaded: every field of every
+    /// entry, every body, the words and the taxonomy.
+    #[test]
+    fn a_snapshot_opens_as_the_library_it_was_written_from() {
+        let (loaded, dir) = saved();
+        let opened = Library::open(dir.path()).unwrap();
+
+        let json = |library: &Library| serde_json::to_value(library.entries()).unwrap();
+        assert_eq!(json(&opened), json(&loaded));
+        assert!(!loaded.entries().is_empty());
+        for ord in 0..loaded.entries().len() {
+            assert_eq!(
+                opened.body_text(ord).unwrap(),
+                loaded.body_text(ord).unwrap()
+            );
+            assert_eq!(
+                opened.body_html(ord).unwrap(),
+                loaded.body_html(ord).unwrap()
+            );
+        }
+        assert_eq!(opened.words.counts, loaded.words.counts);
+        assert_eq!(opened.words.ordinary, loaded.words.ordinary);
+        assert_eq!(opened.fingerprint, loaded.fingerprint);
+        assert_eq!(
+            serde_json::to_value(&opened.taxonomy).unwrap(),
+            serde_json::to_value(&loaded.taxonomy).unwrap()
+        );
+        assert_eq!(read_stamps(dir.path()).ok(), loaded.stamps);
+        assert_eq!(
+            opened.ord("helpline-national"),
+            loaded.ord("helpline-national")
+        );
+    }
+
+    #[test]
+    fn a_damaged_snapshot_is_refused() {
+        let (loaded, dir) = saved();
+        let bodies = dir.path().join(BODIES);
+        let bytes = std::fs::read(&bodies).unwrap();
+        std::fs::write(&bodies, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(Library::open(dir.path()).is_err());
+        std::fs::write(&bodies, &bytes).unwrap();
+        let library = dir.path().join(LIBRARY);
+        let text = std::fs::read_to_string(&library).unwrap();
+        std::fs::write(&library, text.replacen("\"kind\":", "\"kindx\":", 1)).unwrap();
+        assert!(Library::open(dir.path()).is_err());
+    }
+}
