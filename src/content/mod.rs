@@ -20,7 +20,6 @@ mod words;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -32,7 +31,7 @@ pub use front_matter::{
     CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED, check_url, is_email,
     is_uk_phone,
 };
-pub use snapshot::{SNAPSHOT_FILES, read_stamps, write_stamps};
+pub use snapshot::{read_stamps, write_stamps};
 pub use stamps::{Freshness, Stamps};
 pub use words::{Words, count_words, is_acronym};
 
@@ -273,7 +272,7 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
                 entries,
                 Bodies::Memory(bodies),
                 words,
-                fingerprint(&stamps),
+                stamps.fingerprint(),
                 Some(stamps),
             ))
         }
@@ -283,17 +282,6 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
         library,
         diagnostics,
     }
-}
-
-/// The fingerprint of a bank: this program's build and every path with the
-/// hash of its bytes.
-fn fingerprint(stamps: &Stamps) -> String {
-    let mut hasher = DefaultHasher::new();
-    BUILD.hash(&mut hasher);
-    for stamp in &stamps.files {
-        (&stamp.path, stamp.dir, stamp.hash).hash(&mut hasher);
-    }
-    format!("{:016x}", hasher.finish())
 }
 
 /// The listing's stamps with the hash of each file: those the loader read

@@ -2,70 +2,67 @@
 //! opens a current index without reading and checking every file again.
 //!
 //! Three files in the version's directory:
-//! - `library.json`: the fingerprint, `taxonomy.yaml` as written (parsed
-//!   again on open: it is small), every entry without its body, and the
-//!   bank's words;
+//! - `library.jsonl`: a first line with the fingerprint, `taxonomy.yaml` as
+//!   written (parsed again on open: it is small) and the bank's words, then
+//!   one entry (without its body) a line, parsed in parallel on open;
 //! - `bodies`: every body (see `bodies`), read when a page shows it;
-//! - `stamps.json`: the files the library was read from (see `stamps`),
+//! - `stamps`: the files the library was read from (see `stamps`),
 //!   replaced (atomically) when a check finds the same bytes under new
 //!   stamps.
 //!
 //! The fingerprint names this program's build, so a snapshot written by
 //! another build is never opened: its checks or fields may differ.
 
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::bodies::{Bodies, BodyFile};
 use super::{Entry, Library, Stamps, Words};
 use crate::taxonomy::Taxonomy;
 
-const LIBRARY: &str = "library.json";
+const LIBRARY: &str = "library.jsonl";
 const BODIES: &str = "bodies";
-const STAMPS: &str = "stamps.json";
+const STAMPS: &str = "stamps";
 
-/// The files a snapshot adds to a version's directory.
-pub const SNAPSHOT_FILES: [&str; 3] = [LIBRARY, BODIES, STAMPS];
-
-#[derive(Serialize)]
-struct Written<'a> {
-    fingerprint: &'a str,
-    taxonomy: &'a str,
-    entries: &'a [Entry],
-    words: &'a Words,
-}
-
-#[derive(Deserialize)]
+/// The first line of `library.jsonl`.
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Read {
+struct Header {
     fingerprint: String,
     taxonomy: String,
-    entries: Vec<Entry>,
     words: Words,
+    entries: usize,
 }
 
 fn invalid(error: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, error.to_string())
 }
 
-/// Writes `value` as JSON to `dir/name`, durably, through a temporary
-/// file renamed into place: a reader sees the old file or the new.
-fn write_json(dir: &Path, name: &str, value: &impl Serialize) -> io::Result<()> {
+/// Writes `dir/name` durably, through a temporary file renamed into place:
+/// a reader sees the old file or the new.
+fn write_file(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
+) -> io::Result<()> {
     let tmp = dir.join(format!("{name}.tmp"));
-    let file = std::fs::File::create(&tmp)?;
+    let file = File::create(&tmp)?;
     let mut out = BufWriter::with_capacity(1 << 20, &file);
-    serde_json::to_writer(&mut out, value).map_err(invalid)?;
+    write(&mut out)?;
     out.flush()?;
     drop(out);
     file.sync_all()?;
     std::fs::rename(&tmp, dir.join(name))
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> io::Result<T> {
-    let bytes = std::fs::read(path)?;
-    serde_json::from_slice(&bytes).map_err(invalid)
+/// One JSON value and a newline (compact JSON has no raw newline).
+fn write_line(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(invalid)?;
+    out.write_all(b"\n")
 }
 
 impl Library {
@@ -74,16 +71,16 @@ impl Library {
     /// never trusts it without a full check.
     pub fn save(&self, dir: &Path) -> io::Result<()> {
         self.bodies.write(self.entries.len(), &dir.join(BODIES))?;
-        write_json(
-            dir,
-            LIBRARY,
-            &Written {
-                fingerprint: &self.fingerprint,
-                taxonomy: &self.taxonomy_source,
-                entries: &self.entries,
-                words: &self.words,
-            },
-        )?;
+        write_file(dir, LIBRARY, |out| {
+            let header = Header {
+                fingerprint: self.fingerprint.clone(),
+                taxonomy: self.taxonomy_source.clone(),
+                words: self.words.clone(),
+                entries: self.entries.len(),
+            };
+            write_line(out, &header)?;
+            self.entries.iter().try_for_each(|e| write_line(out, e))
+        })?;
         if let Some(stamps) = &self.stamps {
             write_stamps(dir, stamps)?;
         }
@@ -94,26 +91,38 @@ impl Library {
     /// memory, bodies read from the body file when asked for. Its stamps
     /// are not read (see [`read_stamps`]).
     pub fn open(dir: &Path) -> io::Result<Library> {
-        let read: Read = read_json(&dir.join(LIBRARY))?;
+        let bytes = std::fs::read(dir.join(LIBRARY))?;
+        let mut lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+        let header: Header =
+            serde_json::from_slice(lines.next().unwrap_or_default()).map_err(invalid)?;
+        let lines: Vec<&[u8]> = lines.collect();
+        if lines.len() != header.entries {
+            return Err(invalid("the snapshot is truncated"));
+        }
+        let entries: Vec<Entry> = lines
+            .par_iter()
+            .map(|line| serde_json::from_slice(line).map_err(invalid))
+            .collect::<io::Result<_>>()?;
+        drop(bytes);
         let taxonomy =
-            Taxonomy::parse(Path::new("taxonomy.yaml"), &read.taxonomy).map_err(|errors| {
+            Taxonomy::parse(Path::new("taxonomy.yaml"), &header.taxonomy).map_err(|errors| {
                 let first = errors.first().map(ToString::to_string);
                 invalid(format!(
                     "the snapshot's taxonomy: {}",
                     first.unwrap_or_default()
                 ))
             })?;
-        if read.entries.windows(2).any(|w| w[0].id >= w[1].id) {
+        if entries.windows(2).any(|w| w[0].id >= w[1].id) {
             return Err(invalid("the snapshot's entries are not in id order"));
         }
-        let bodies = BodyFile::open(&dir.join(BODIES), read.entries.len())?;
+        let bodies = BodyFile::open(&dir.join(BODIES), entries.len())?;
         Ok(Library::assemble(
             taxonomy,
-            read.taxonomy,
-            read.entries,
+            header.taxonomy,
+            entries,
             Bodies::Stored(bodies),
-            read.words,
-            read.fingerprint,
+            header.words,
+            header.fingerprint,
             None,
         ))
     }
@@ -121,12 +130,12 @@ impl Library {
 
 /// Replaces the stamps kept in an index version's directory.
 pub fn write_stamps(dir: &Path, stamps: &Stamps) -> io::Result<()> {
-    write_json(dir, STAMPS, stamps)
+    write_file(dir, STAMPS, |out| out.write_all(&stamps.to_bytes()))
 }
 
 /// The stamps of the files an index version was built from.
 pub fn read_stamps(dir: &Path) -> io::Result<Stamps> {
-    read_json(&dir.join(STAMPS))
+    Stamps::from_bytes(&std::fs::read(dir.join(STAMPS))?).ok_or_else(|| invalid("bad stamps"))
 }
 
 #[cfg(test)]
@@ -179,7 +188,7 @@ mod tests {
 
     #[test]
     fn a_damaged_snapshot_is_refused() {
-        let (loaded, dir) = saved();
+        let (_, dir) = saved();
         let bodies = dir.path().join(BODIES);
         let bytes = std::fs::read(&bodies).unwrap();
         std::fs::write(&bodies, &bytes[..bytes.len() - 3]).unwrap();
@@ -189,5 +198,8 @@ mod tests {
         let text = std::fs::read_to_string(&library).unwrap();
         std::fs::write(&library, text.replacen("\"kind\":", "\"kindx\":", 1)).unwrap();
         assert!(Library::open(dir.path()).is_err());
+        let cut = text.trim_end().rfind('\n').unwrap();
+        std::fs::write(&library, &text[..cut]).unwrap();
+        assert!(Library::open(dir.path()).is_err(), "an entry is missing");
     }
 }

@@ -18,12 +18,11 @@
 //! time, no tool can set it, so restoring a file's mtime after an edit
 //! (`cp -p`, `rsync -t`, `touch -d`) is still noticed.
 
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// A stamp whose file changed less than this before the scan is hashed
 /// again on every check (FAT keeps times to 2 s; most filesystems to a
@@ -31,8 +30,7 @@ use serde::{Deserialize, Serialize};
 const RACY_NANOS: i64 = 2_000_000_000;
 
 /// One file or folder under the content directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
     /// Relative to the content directory, `/`-separated.
     pub path: String,
@@ -59,8 +57,7 @@ impl Stamp {
 }
 
 /// Every file and folder of a content directory, sorted by path.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stamps {
     /// When the listing began, in nanoseconds since the Unix epoch: a
     /// stamp changed after `scanned_at - RACY_NANOS` is not trusted.
@@ -125,36 +122,134 @@ pub fn list(dir: &Path) -> std::io::Result<(Vec<Stamp>, Vec<PathBuf>)> {
     Ok(found.into_iter().unzip())
 }
 
+/// Lists one folder, then stats its items in parallel (through the open
+/// folder where it can: no path lookup per file), then walks its folders.
 fn walk(dir: &Path, prefix: &str, found: &mut Vec<(Stamp, PathBuf)>) -> std::io::Result<()> {
-    for item in std::fs::read_dir(dir)? {
-        let item = item?;
-        let name = item.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = item.path();
-        // Follows symbolic links, as the loader's reads do.
-        let meta = std::fs::metadata(&path)?;
-        let relative = format!("{prefix}{name}");
-        let (ctime, inode) = ctime_inode(&meta);
-        let stamp = Stamp {
-            path: relative.clone(),
-            dir: meta.is_dir(),
-            len: if meta.is_dir() { 0 } else { meta.len() },
-            mtime: nanos(meta.modified()),
-            ctime,
-            inode,
-            hash: 0,
-        };
-        found.push((stamp, path.clone()));
-        if meta.is_dir() {
-            walk(&path, &format!("{relative}/"), found)?;
+    let items: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?
+        .filter(|item| {
+            item.as_ref()
+                .map_or(true, |i| !i.file_name().to_string_lossy().starts_with('.'))
+        })
+        .collect::<std::io::Result<_>>()?;
+    let stamped: Vec<(Stamp, PathBuf)> = items
+        .par_iter()
+        .map(|item| {
+            let path = item.path();
+            // Follows symbolic links, as the loader's reads do.
+            let meta = if item.file_type()?.is_symlink() {
+                std::fs::metadata(&path)?
+            } else {
+                item.metadata()?
+            };
+            let (ctime, inode) = ctime_inode(&meta);
+            let stamp = Stamp {
+                path: format!("{prefix}{}", item.file_name().to_string_lossy()),
+                dir: meta.is_dir(),
+                len: if meta.is_dir() { 0 } else { meta.len() },
+                mtime: nanos(meta.modified()),
+                ctime,
+                inode,
+                hash: 0,
+            };
+            Ok((stamp, path))
+        })
+        .collect::<std::io::Result<_>>()?;
+    for (stamp, path) in stamped {
+        let folder = stamp
+            .dir
+            .then(|| (path.clone(), format!("{}/", stamp.path)));
+        found.push((stamp, path));
+        if let Some((path, prefix)) = folder {
+            walk(&path, &prefix, found)?;
         }
     }
     Ok(())
 }
 
+const MAGIC: &[u8; 8] = b"SPSTAMP1";
+
+/// Reads little-endian numbers and strings off a byte slice.
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
 impl Stamps {
+    /// A compact encoding (100,000 stamps in 6 MB, read in milliseconds):
+    /// magic, scan time, count, then per stamp the path's length and bytes,
+    /// a folder flag, size, mtime, ctime, inode and hash.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24 + self.files.len() * 80);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.scanned_at.to_le_bytes());
+        out.extend_from_slice(&(self.files.len() as u64).to_le_bytes());
+        for s in &self.files {
+            out.extend_from_slice(&(s.path.len() as u64).to_le_bytes());
+            out.extend_from_slice(s.path.as_bytes());
+            out.push(u8::from(s.dir));
+            out.extend_from_slice(&s.len.to_le_bytes());
+            out.extend_from_slice(&s.mtime.to_le_bytes());
+            out.extend_from_slice(&s.ctime.to_le_bytes());
+            out.extend_from_slice(&s.inode.to_le_bytes());
+            out.extend_from_slice(&s.hash.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads [`Stamps::to_bytes`]; `None` for anything else.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Stamps> {
+        let mut at = Cursor(bytes);
+        if at.take(8)? != MAGIC {
+            return None;
+        }
+        let scanned_at = at.i64()?;
+        let count = usize::try_from(at.u64()?).ok()?;
+        let mut files = Vec::with_capacity(count.min(bytes.len() / 49));
+        for _ in 0..count {
+            let n = usize::try_from(at.u64()?).ok()?;
+            let path = String::from_utf8(at.take(n)?.to_vec()).ok()?;
+            let dir = match at.take(1)? {
+                [0] => false,
+                [1] => true,
+                _ => return None,
+            };
+            files.push(Stamp {
+                path,
+                dir,
+                len: at.u64()?,
+                mtime: at.i64()?,
+                ctime: at.i64()?,
+                inode: at.u64()?,
+                hash: at.u64()?,
+            });
+        }
+        at.0.is_empty().then_some(Stamps { scanned_at, files })
+    }
+
+    /// The fingerprint of the bank they stamp: this program's build, and
+    /// every path with the hash of its bytes.
+    pub fn fingerprint(&self) -> String {
+        let mut hasher = DefaultHasher::new();
+        super::BUILD.hash(&mut hasher);
+        for stamp in &self.files {
+            (&stamp.path, stamp.dir, stamp.hash).hash(&mut hasher);
+        }
+        format!("{:016x}", hasher.finish())
+    }
+
     /// Whether a stamp may be trusted without hashing its file.
     fn trusted(&self, stamp: &Stamp) -> bool {
         stamp.mtime.max(stamp.ctime) < self.scanned_at.saturating_sub(RACY_NANOS)
@@ -247,6 +342,16 @@ mod tests {
             .map(|s| s.path)
             .collect();
         assert_eq!(paths, ["resources", "resources/a.md", "taxonomy.yaml"]);
+    }
+
+    #[test]
+    fn stamps_round_trip_through_bytes() {
+        let dir = bank();
+        let stamps = settled(dir.path());
+        let bytes = stamps.to_bytes();
+        assert_eq!(Stamps::from_bytes(&bytes), Some(stamps));
+        assert_eq!(Stamps::from_bytes(&bytes[..bytes.len() - 1]), None);
+        assert_eq!(Stamps::from_bytes(b"SPSTAMP1"), None);
     }
 
     #[test]

@@ -81,6 +81,10 @@ pub fn open_current(index_dir: &Path, content_dir: &Path) -> Option<LiveIndex> {
     let version = current_version(index_dir)?;
     let dir = build::version_dir(index_dir, &version);
     let stamps = content::read_stamps(&dir).ok()?;
+    // Built by this build from these files (the fingerprint names both)?
+    if !version.ends_with(&format!("-{}", stamps.fingerprint())) {
+        return None;
+    }
     match stamps.check(content_dir) {
         Freshness::Unchanged => {}
         Freshness::Restamped(fresh) => {
@@ -93,4 +97,31 @@ pub fn open_current(index_dir: &Path, content_dir: &Path) -> Option<LiveIndex> {
     LiveIndex::open(index_dir, &version)
         .inspect_err(|e| tracing::warn!("the current index does not open: {e}"))
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version is opened without a check only when its name carries the
+    /// fingerprint this build computes from the version's stamps: another
+    /// build's version, or one of other files, is not.
+    #[test]
+    fn only_this_builds_version_of_these_files_opens_unchecked() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let library = content::load(&content, today).library.unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let (live, built) = ensure(tmp.path(), library).unwrap();
+        assert!(built);
+        let version = live.version.clone();
+        drop(live);
+        assert!(open_current(tmp.path(), &content).is_some());
+
+        // The same files indexed by another build: another fingerprint.
+        let other = format!("v-1-{}", "0".repeat(16));
+        std::fs::rename(tmp.path().join(&version), tmp.path().join(&other)).unwrap();
+        std::fs::write(tmp.path().join("CURRENT"), &other).unwrap();
+        assert!(open_current(tmp.path(), &content).is_none());
+    }
 }
