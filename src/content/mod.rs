@@ -51,9 +51,9 @@ pub struct Library {
     pub taxonomy: Taxonomy,
     /// `taxonomy.yaml` as written, for the snapshot.
     taxonomy_source: String,
+    /// Sorted by id: an id is found by binary search.
     entries: Vec<Entry>,
     bodies: Bodies,
-    by_id: HashMap<EntryId, usize>,
     /// Every word of the titles, summaries and bodies, counted.
     pub words: Words,
     /// Changes whenever any content file (or this program's build) does.
@@ -69,8 +69,9 @@ impl Library {
 
     /// The entry's position in [`Library::entries`] (its ord).
     pub fn ord(&self, id: &str) -> Option<usize> {
-        let id: EntryId = id.parse().ok()?;
-        self.by_id.get(&id).copied()
+        self.entries
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
     }
 
     pub fn get(&self, id: &str) -> Option<&Entry> {
@@ -125,17 +126,11 @@ impl Library {
         fingerprint: String,
         stamps: Option<Stamps>,
     ) -> Library {
-        let by_id = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
         Library {
             taxonomy,
             taxonomy_source,
             entries,
             bodies,
-            by_id,
             words,
             fingerprint,
             stamps,

@@ -1,11 +1,12 @@
 //! The gap map's numbers: how many entries each topic has at each key stage
 //! and in each sector. They depend only on the bank, so they are counted
-//! once when an index version opens, not on every visit to `/coverage`.
+//! once when an index version opens, not on every visit to `/coverage`:
+//! each is the size of the intersection of two facet values' bitsets (a
+//! topic's holds the entries tagged with it or a topic below it).
 
-use std::collections::BTreeSet;
-
-use crate::content::{Entry, Library};
-use crate::taxonomy::{KEY_STAGES, VocabularyName};
+use crate::facet::Facet;
+use crate::index::LiveIndex;
+use crate::taxonomy::VocabularyName;
 
 /// Topic × column counts; rows follow the topic vocabulary's order.
 #[derive(Debug, Clone)]
@@ -26,54 +27,36 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    pub fn new(library: &Library) -> Coverage {
-        let topics = library.taxonomy.vocabulary(VocabularyName::Topics);
-        let entry_topics: Vec<BTreeSet<usize>> = library
-            .entries()
-            .iter()
-            .map(|e| {
-                e.topics
-                    .iter()
-                    .filter_map(|t| topics.position(t))
-                    .flat_map(|p| topics.ancestors_and_self(p))
-                    .collect()
-            })
-            .collect();
-        let count = |param, columns: Vec<(String, String)>, has: &dyn Fn(&Entry, &str) -> bool| {
-            let mut counts = vec![vec![0; columns.len()]; topics.terms().len()];
-            for (entry, tagged) in library.entries().iter().zip(&entry_topics) {
-                for (c, (column, _)) in columns.iter().enumerate() {
-                    if has(entry, column) {
-                        for &t in tagged {
-                            counts[t][c] += 1;
-                        }
-                    }
-                }
-            }
+    pub fn new(index: &LiveIndex) -> Coverage {
+        let topics = index.facet(Facet::Topic);
+        let vocabulary = index.library.taxonomy.vocabulary(VocabularyName::Topics);
+        let count = |param, facet: Facet| {
+            let columns = index.facet(facet);
+            let counts = vocabulary
+                .terms()
+                .iter()
+                .map(|term| {
+                    let topic = topics.position(&term.id).map(|p| &topics.matches[p]);
+                    columns
+                        .matches
+                        .iter()
+                        .map(|column| topic.map_or(0, |t| t.intersection_count(column)))
+                        .collect()
+                })
+                .collect();
             CoverageCounts {
                 param,
-                columns,
+                columns: columns
+                    .values
+                    .iter()
+                    .map(|v| (v.id.clone(), v.label.clone()))
+                    .collect(),
                 counts,
             }
         };
-        let key_stages = KEY_STAGES
-            .iter()
-            .map(|k| (k.id.to_string(), k.label.to_string()))
-            .collect();
-        let sectors = library
-            .taxonomy
-            .vocabulary(VocabularyName::Sectors)
-            .terms()
-            .iter()
-            .map(|t| (t.id.clone(), t.label.clone()))
-            .collect();
         Coverage {
-            by_key_stage: count("key_stage", key_stages, &|e, id| {
-                e.ages.key_stages().any(|k| k.id == id)
-            }),
-            by_sector: count("sector", sectors, &|e, id| {
-                e.sectors.iter().any(|s| s == id)
-            }),
+            by_key_stage: count("key_stage", Facet::KeyStage),
+            by_sector: count("sector", Facet::Sector),
         }
     }
 }

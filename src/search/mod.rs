@@ -88,7 +88,7 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     pub fn new(index: LiveIndex) -> Result<Engine, IndexError> {
         let lexicon = Lexicon::new(&index.library, index.analyzer()?);
-        let coverage = Coverage::new(&index.library);
+        let coverage = Coverage::new(&index);
         let parsers = text::Parsers::new(&index);
         Ok(Engine {
             index,

@@ -216,3 +216,48 @@ fn zero_results_suggest_a_spelling() {
     assert_eq!(spelling.count, 1);
     assert_eq!(spelling.query, "q=consent+pornography&topic=pornography");
 }
+
+/// The gap map's counts, from bitsets, against a count of the entries
+/// themselves: an entry counts for a topic it is tagged with or sits below,
+/// at each key stage its ages overlap and in each sector it names.
+#[test]
+fn coverage_counts_each_entry_under_its_topics_and_their_ancestors() {
+    let (engine, _tmp) = fixture();
+    let library = engine.library();
+    let topics = library
+        .taxonomy
+        .vocabulary(crate::taxonomy::VocabularyName::Topics);
+    let under = |entry: &Entry, topic: usize| {
+        entry.topics.iter().any(|t| {
+            topics
+                .position(t)
+                .is_some_and(|p| topics.ancestors_and_self(p).any(|a| a == topic))
+        })
+    };
+    let coverage = engine.coverage();
+    let mut nonzero = 0;
+    for (counts, in_column) in [
+        (
+            &coverage.by_key_stage,
+            &(|e: &Entry, id: &str| e.ages.key_stages().any(|k| k.id == id))
+                as &dyn Fn(&Entry, &str) -> bool,
+        ),
+        (&coverage.by_sector, &|e: &Entry, id: &str| {
+            e.sectors.iter().any(|s| s == id)
+        }),
+    ] {
+        assert_eq!(counts.counts.len(), topics.terms().len());
+        for (t, row) in counts.counts.iter().enumerate() {
+            for (c, (column, _)) in counts.columns.iter().enumerate() {
+                let expected = library
+                    .entries()
+                    .iter()
+                    .filter(|e| under(e, t) && in_column(e, column))
+                    .count();
+                assert_eq!(row[c], expected, "{} × {column}", topics.terms()[t].id);
+                nonzero += usize::from(expected > 0);
+            }
+        }
+    }
+    assert!(nonzero > 10, "the fixture fills some cells");
+}
