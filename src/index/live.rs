@@ -52,6 +52,11 @@ pub struct LiveIndex {
     /// a page sorted by either is read off these without sorting.
     pub(crate) by_title: Vec<u32>,
     pub(crate) by_reviewed: Vec<u32>,
+    /// Each entry's areas as positions in the area vocabulary: where
+    /// `area_starts[ord]..area_starts[ord + 1]` of `areas` (ranking reads
+    /// them for every match of a search that names a place).
+    area_starts: Vec<u32>,
+    areas: Vec<u32>,
     /// The analyzer of the text fields, for stemming what is typed the
     /// way the bank was indexed.
     analyzer: TextAnalyzer,
@@ -110,6 +115,18 @@ impl LiveIndex {
         // A stable sort keeps title order among entries reviewed the same day.
         by_reviewed.sort_by_key(|&ord| std::cmp::Reverse(columns.reviewed[ord]));
         let as_u32 = |ords: Vec<usize>| ords.into_iter().map(|o| o as u32).collect();
+        let vocabulary = &library.taxonomy.areas;
+        let mut area_starts = Vec::with_capacity(n + 1);
+        let mut areas = Vec::with_capacity(n * 2);
+        for entry in entries {
+            area_starts.push(areas.len() as u32);
+            areas.extend(
+                (entry.areas.iter())
+                    .filter_map(|id| vocabulary.position(id))
+                    .map(|p| p as u32),
+            );
+        }
+        area_starts.push(areas.len() as u32);
         let analyzer = index
             .tokenizers()
             .get(schema::TOKENIZER)
@@ -125,6 +142,8 @@ impl LiveIndex {
             title_rank,
             by_title: as_u32(by_title),
             by_reviewed: as_u32(by_reviewed),
+            area_starts,
+            areas,
             analyzer,
             tantivy: index,
         })
@@ -140,6 +159,12 @@ impl LiveIndex {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The entry's areas, as positions in the area vocabulary.
+    pub(crate) fn areas_of(&self, ord: usize) -> &[u32] {
+        let (start, end) = (self.area_starts[ord], self.area_starts[ord + 1]);
+        &self.areas[start as usize..end as usize]
     }
 
     pub fn facet(&self, facet: Facet) -> &FacetPostings {

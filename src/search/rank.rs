@@ -100,7 +100,6 @@ pub(super) fn fit_boosts(
     if asked.is_none() && asked_areas.is_empty() {
         return;
     }
-    let entries = index.library.entries();
     for ord in results.ones() {
         if let Some((min, end)) = asked {
             let (entry_min, entry_end) = index.ages[ord];
@@ -111,10 +110,8 @@ pub(super) fn fit_boosts(
         if asked_areas.is_empty() {
             continue;
         }
-        let fit = entries[ord]
-            .areas
-            .iter()
-            .filter_map(|id| areas.position(id))
+        let fit = (index.areas_of(ord).iter())
+            .map(|&area| area as usize)
             .flat_map(|area| {
                 asked_areas.iter().map(move |&asked| {
                     if areas.is_within(area, asked) {
