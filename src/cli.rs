@@ -482,10 +482,11 @@ fn load_library(dir: &Path, today: NaiveDate) -> anyhow::Result<Library> {
 fn build_index(content: &Path, index_dir: &Path, today: NaiveDate) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let library = load_library(content, today)?;
+    let checked = started.elapsed();
     let n = library.entries().len();
     let version = index::build_and_swap(index_dir, &library).context("building the index")?;
     eprintln!(
-        "indexed {n} entries into {} in {:.2?}",
+        "indexed {n} entries into {} in {:.2?} (checked in {checked:.2?})",
         index_dir.join(&version).display(),
         started.elapsed()
     );

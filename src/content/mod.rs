@@ -21,6 +21,7 @@ mod words;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -37,6 +38,7 @@ pub use words::{Words, count_words, is_acronym};
 
 use crate::taxonomy::{Taxonomy, suggest};
 use bodies::Bodies;
+use words::Tally;
 
 /// What makes one build of this program differ from another: a snapshot or
 /// an index made by another build is not trusted (the checks, the entry
@@ -54,8 +56,9 @@ pub struct Library {
     /// Sorted by id: an id is found by binary search.
     entries: Vec<Entry>,
     bodies: Bodies,
-    /// Every word of the titles, summaries and bodies, counted.
-    pub words: Words,
+    /// Every word of the titles, summaries and bodies, counted when first
+    /// asked for (building an index needs them; checking does not).
+    words: OnceLock<Words>,
     /// Changes whenever any content file (or this program's build) does.
     pub fingerprint: String,
     /// The files it was read from, when read from a directory.
@@ -84,6 +87,27 @@ impl Library {
         self.bodies.text(ord)
     }
 
+    /// Every word of the titles, summaries and bodies, lowercased and
+    /// counted (in parallel, the first time).
+    pub fn words(&self) -> &Words {
+        self.words.get_or_init(|| {
+            (0..self.entries.len())
+                .into_par_iter()
+                .fold(Tally::default, |mut tally, ord| {
+                    let entry = &self.entries[ord];
+                    tally.add(&entry.title);
+                    tally.add(&entry.summary);
+                    // An unreadable body file surfaces where bodies are read.
+                    if let Ok(text) = self.bodies.text(ord) {
+                        tally.add(&text);
+                    }
+                    tally
+                })
+                .reduce(Tally::default, Tally::merge)
+                .finish()
+        })
+    }
+
     /// The sanitised HTML of the body of the entry at `ord`.
     pub fn body_html(&self, ord: usize) -> std::io::Result<SafeHtml> {
         self.bodies.html(ord)
@@ -109,7 +133,7 @@ impl Library {
             String::new(),
             entries,
             Bodies::Memory(bodies),
-            Words::default(),
+            OnceLock::from(Words::default()),
             fingerprint,
             None,
         )
@@ -122,7 +146,7 @@ impl Library {
         taxonomy_source: String,
         entries: Vec<Entry>,
         bodies: Bodies,
-        words: Words,
+        words: OnceLock<Words>,
         fingerprint: String,
         stamps: Option<Stamps>,
     ) -> Library {
@@ -198,7 +222,6 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     let files = entry_files(dir, &mut diagnostics);
     let mut parsed = Vec::with_capacity(files.len());
     let mut texts = Vec::with_capacity(files.len());
-    let mut words = Words::default();
     if let Some((taxonomy, _)) = &taxonomy {
         let read: Vec<Read> = files
             .par_iter()
@@ -238,18 +261,6 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
             })
             .collect();
         review::review(&reviewed, &mut diagnostics);
-        words = parsed
-            .par_iter()
-            .fold(Words::default, |mut words, (_, p)| {
-                words.add(&p.entry.title);
-                words.add(&p.entry.summary);
-                words.add(&p.body.text);
-                words
-            })
-            .reduce(Words::default, |mut a, b| {
-                a.merge(b);
-                a
-            });
     }
     drop(texts);
     let stamps = listing.and_then(|(files, paths)| stamp(files, &paths, &hashes, scanned_at));
@@ -266,7 +277,7 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
                 source,
                 entries,
                 Bodies::Memory(bodies),
-                words,
+                OnceLock::new(),
                 stamps.fingerprint(),
                 Some(stamps),
             ))

@@ -75,7 +75,7 @@ impl Library {
             let header = Header {
                 fingerprint: self.fingerprint.clone(),
                 taxonomy: self.taxonomy_source.clone(),
-                words: self.words.clone(),
+                words: self.words().clone(),
                 entries: self.entries.len(),
             };
             write_line(out, &header)?;
@@ -121,7 +121,7 @@ impl Library {
             header.taxonomy,
             entries,
             Bodies::Stored(bodies),
-            header.words,
+            std::sync::OnceLock::from(header.words),
             header.fingerprint,
             None,
         ))
@@ -172,8 +172,9 @@ mod tests {
                 loaded.body_html(ord).unwrap()
             );
         }
-        assert_eq!(opened.words.counts, loaded.words.counts);
-        assert_eq!(opened.words.ordinary, loaded.words.ordinary);
+        assert_eq!(opened.words().counts, loaded.words().counts);
+        assert_eq!(opened.words().ordinary, loaded.words().ordinary);
+        assert!(loaded.words().counts["helpline"] > 0);
         assert_eq!(opened.fingerprint, loaded.fingerprint);
         assert_eq!(
             serde_json::to_value(&opened.taxonomy).unwrap(),

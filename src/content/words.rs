@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -25,41 +26,86 @@ impl Words {
     pub fn add(&mut self, text: &str) {
         count_words(text, &mut self.counts, &mut self.ordinary);
     }
+}
 
-    /// Adds another count to this one.
-    pub fn merge(&mut self, other: Words) {
-        if self.counts.is_empty() {
-            *self = other;
-            return;
+/// Words being counted: one map (with a cheap hash) holding each word's
+/// count and whether it is written other than in capitals somewhere.
+#[derive(Debug, Default)]
+pub(super) struct Tally(FxHashMap<String, (u32, bool)>);
+
+impl Tally {
+    pub(super) fn add(&mut self, text: &str) {
+        each_word(text, |lower, acronym| match self.0.get_mut(lower) {
+            Some((count, ordinary)) => {
+                *count += 1;
+                *ordinary |= !acronym;
+            }
+            None => {
+                self.0.insert(lower.to_string(), (1, !acronym));
+            }
+        });
+    }
+
+    pub(super) fn merge(self, other: Tally) -> Tally {
+        let (mut big, small) = if self.0.len() >= other.0.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        for (word, (n, ordinary)) in small.0 {
+            let (count, was) = big.0.entry(word).or_default();
+            *count += n;
+            *was |= ordinary;
         }
-        for (word, n) in other.counts {
-            *self.counts.entry(word).or_default() += n;
+        big
+    }
+
+    pub(super) fn finish(self) -> Words {
+        let mut words = Words::default();
+        words.counts.reserve(self.0.len());
+        for (word, (count, ordinary)) in self.0 {
+            if ordinary {
+                words.ordinary.insert(word.clone());
+            }
+            words.counts.insert(word, count);
         }
-        self.ordinary.extend(other.ordinary);
+        words
     }
 }
 
-/// Counts the words of a text as search's tokenizer splits and lowercases
-/// them, without its per-token allocations: this runs over every body in
-/// the bank.
-pub fn count_words(text: &str, counts: &mut HashMap<String, u32>, ordinary: &mut HashSet<String>) {
+/// Calls `f` with each word of a text as search's tokenizer splits and
+/// lowercases it, and whether it is an acronym as written.
+fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
     let mut lower = String::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
             continue;
         }
         lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase));
-        if !is_acronym(word) && !ordinary.contains(&lower) {
-            ordinary.insert(lower.clone());
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
         }
-        match counts.get_mut(&lower) {
+        f(&lower, is_acronym(word));
+    }
+}
+
+/// Counts the words of a text into a count and the set of words written
+/// other than in capitals.
+pub fn count_words(text: &str, counts: &mut HashMap<String, u32>, ordinary: &mut HashSet<String>) {
+    each_word(text, |lower, acronym| {
+        if !acronym && !ordinary.contains(lower) {
+            ordinary.insert(lower.to_string());
+        }
+        match counts.get_mut(lower) {
             Some(count) => *count += 1,
             None => {
-                counts.insert(lower.clone(), 1);
+                counts.insert(lower.to_string(), 1);
             }
         }
-    }
+    });
 }
 
 /// Two or more letters, all capitals: "DSL", "KS3", "SEND".
@@ -78,11 +124,17 @@ mod tests {
 
     #[test]
     fn counts_lowercased_and_knows_acronyms() {
-        let mut words = Words::default();
-        words.add("SEND pupils: send the form. DSL");
-        let mut other = Words::default();
-        other.add("Pupils");
-        words.merge(other);
+        let mut tally = Tally::default();
+        tally.add("SEND pupils: send the form. DSL");
+        let mut other = Tally::default();
+        other.add("Pupils Über");
+        let words = tally.merge(other).finish();
+        let mut direct = Words::default();
+        direct.add("SEND pupils: send the form. DSL");
+        direct.add("Pupils Über");
+        assert_eq!(words.counts, direct.counts);
+        assert_eq!(words.ordinary, direct.ordinary);
+        assert_eq!(words.counts["über"], 1);
         assert_eq!(words.counts["send"], 2);
         assert_eq!(words.counts["pupils"], 2);
         assert!(words.ordinary.contains("send"));

@@ -184,8 +184,8 @@ impl Lexicon {
             .flat_map(|t| std::iter::once(t.label.clone()).chain(t.aliases.iter().cloned()))
             .collect();
         // Counted when the bank was loaded (bodies are not kept in memory).
-        lexicon.words.clone_from(&library.words.counts);
-        lexicon.ordinary.clone_from(&library.words.ordinary);
+        lexicon.words.clone_from(&library.words().counts);
+        lexicon.ordinary.clone_from(&library.words().ordinary);
         for name in &vocabulary_names {
             for token in tokenize(name) {
                 lexicon.words.entry(token.text).or_insert(1);
