@@ -100,6 +100,24 @@ pub(super) fn fit_boosts(
     if asked.is_none() && asked_areas.is_empty() {
         return;
     }
+    // How well each area fits the areas asked, worked out once per search
+    // rather than for every matching entry.
+    let area_fit: Vec<f32> = (0..areas.terms().len())
+        .map(|area| {
+            asked_areas
+                .iter()
+                .map(|&asked| {
+                    if areas.is_within(area, asked) {
+                        1.0
+                    } else if areas.is_within(asked, area) {
+                        areas.terms()[area].depth as f32 / areas.terms()[asked].depth.max(1) as f32
+                    } else {
+                        0.0
+                    }
+                })
+                .fold(0.0, f32::max)
+        })
+        .collect();
     for ord in results.ones() {
         if let Some((min, end)) = asked {
             let (entry_min, entry_end) = index.ages[ord];
@@ -111,18 +129,7 @@ pub(super) fn fit_boosts(
             continue;
         }
         let fit = (index.areas_of(ord).iter())
-            .map(|&area| area as usize)
-            .flat_map(|area| {
-                asked_areas.iter().map(move |&asked| {
-                    if areas.is_within(area, asked) {
-                        1.0
-                    } else if areas.is_within(asked, area) {
-                        areas.terms()[area].depth as f32 / areas.terms()[asked].depth.max(1) as f32
-                    } else {
-                        0.0
-                    }
-                })
-            })
+            .map(|&area| area_fit[area as usize])
             .fold(0.0, f32::max);
         scores[ord] += AREA_FIT * fit;
     }
