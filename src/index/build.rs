@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use tantivy::index::SegmentId;
+use tantivy::indexer::UserOperation;
 use tantivy::schema::Facet as FacetPath;
-use tantivy::{Index, IndexWriter, TantivyDocument};
+use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use super::IndexError;
 use super::schema::{self, Fields};
@@ -13,7 +15,11 @@ use crate::content::{Entry, Library};
 use crate::facet::Facet;
 
 const CURRENT: &str = "CURRENT";
-const WRITER_HEAP: usize = 64 * 1024 * 1024;
+/// Indexing memory per writer thread: 100,000 entries make one segment a
+/// thread with two threads (64 MB made more).
+const WRITER_HEAP_PER_THREAD: usize = 128 * 1024 * 1024;
+/// Most writer threads.
+const MAX_WRITER_THREADS: usize = 4;
 
 /// The directory name of a version: build time, then the content fingerprint.
 fn version_name(fingerprint: &str) -> String {
@@ -78,14 +84,53 @@ fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
     index
         .tokenizers()
         .register(schema::TOKENIZER, schema::indexing_analyzer());
-    // One thread gives one segment, so ords are read in a single pass.
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP)?;
-    for (ord, entry) in library.entries().iter().enumerate() {
-        let body = library.body_text(ord).map_err(|e| IndexError::io(dir, e))?;
-        writer.add_document(document(&fields, library, ord, entry, &body))?;
+    // Each thread indexes one run of consecutive entries (one batch: a
+    // batch goes to one thread, in order), then the segments are merged in
+    // ord order. The index is the one a single thread writes, document id
+    // = ord: scores are sums of floats in document order, so any other
+    // order could change a score's last bit, and replicas must agree.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_WRITER_THREADS);
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(threads, threads * WRITER_HEAP_PER_THREAD)?;
+    let n = library.entries().len();
+    let run = n.div_ceil(threads).max(1);
+    for start in (0..n).step_by(run) {
+        let batch = (start..n.min(start + run))
+            .map(|ord| {
+                let body = library.body_text(ord).map_err(|e| IndexError::io(dir, e))?;
+                let entry = &library.entries()[ord];
+                let doc = document(&fields, library, ord, entry, &body);
+                Ok(UserOperation::Add(doc))
+            })
+            .collect::<Result<Vec<_>, IndexError>>()?;
+        writer.run(batch)?;
     }
     writer.commit()?;
+    merge_in_ord_order(&index, &mut writer)?;
     writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// Merges the committed segments into one, in the order of the entries
+/// they hold (each holds a run of consecutive ords).
+fn merge_in_ord_order(index: &Index, writer: &mut IndexWriter) -> Result<(), IndexError> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let mut segments = Vec::new();
+    for segment in searcher.segment_readers() {
+        let first = segment.fast_fields().u64("ord")?.first_or_default_col(0);
+        segments.push((first.get_val(0), segment.segment_id()));
+    }
+    segments.sort_unstable_by_key(|&(first, _)| first);
+    if segments.len() > 1 {
+        let ids: Vec<SegmentId> = segments.into_iter().map(|(_, id)| id).collect();
+        writer.merge(&ids).wait()?;
+    }
     Ok(())
 }
 

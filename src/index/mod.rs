@@ -107,7 +107,7 @@ mod tests {
     /// fingerprint this build computes from the version's stamps: another
     /// build's version, or one of other files, is not.
     #[test]
-    fn only_this_builds_version_of_these_files_opens_unchecked() {
+    fn only_this_builds_version_of_these_files_opens_unchecked_and_is_one_segment() {
         let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/content");
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let library = content::load(&content, today).library.unwrap();
@@ -115,6 +115,10 @@ mod tests {
         let (live, built) = ensure(tmp.path(), library).unwrap();
         assert!(built);
         let version = live.version.clone();
+        // However many threads wrote it: one segment, document id = ord.
+        let n = live.len() as u32;
+        assert_eq!(live.doc_ords.len(), 1);
+        assert!(live.doc_ords[0].iter().copied().eq(0..n));
         drop(live);
         assert!(open_current(tmp.path(), &content).is_some());
 
