@@ -1,11 +1,13 @@
-//! The SPEC's qualities, measured on a generated 10,000-entry bank:
-//! search with every facet count (median under 1 ms), indexing 10,000
-//! entries (under 5 s), and the pieces of a cold `serve` start.
+//! The SPEC's qualities, measured on a generated bank of 10,000 entries
+//! (the default) or 100,000 (national scale, issue 15): search with every
+//! facet count, indexing, and the pieces of a `serve` start, cold and with
+//! the index current.
 //!
 //! ```text
-//! cargo bench --bench search                       # everything
-//! cargo bench --bench search -- search_10k         # only the searches
-//! SIGNPOST_BENCH_ENTRIES=2000 cargo bench --bench search
+//! cargo bench --bench search                       # everything, 10,000 entries
+//! cargo bench --bench search -- search_10000       # only the searches
+//! SIGNPOST_BENCH_ENTRIES=100000 cargo bench --bench search   # national scale
+//! SIGNPOST_BENCH_ENTRIES=2000 cargo bench --bench search     # any size
 //! ```
 //!
 //! Figures and the machine they were taken on: `docs/benchmarks.md`.
