@@ -32,7 +32,7 @@ const REQUESTS: [(&str, &str); 11] = [
         "zero_results_45_words",
         "q=qqxv+zzkw+year+8+tamworth+primary+wwqz+xxvq+ks3+lichfield+stafford+vvkq+kkzw\
          +qzqx+age+12+zxzq+secondary+xqxz+wqwq+cannock+chase+year+9+qqww+zzxx+kqkq\
-         +wvwv+send+vqvq+xkxk+tamworth+zqzq+qxqx+post-16+wzwz+kvkv+year+10+xwxw+zkzk\
+         +wvwv+SEND+vqvq+xkxk+tamworth+zqzq+qxqx+post-16+wzwz+kvkv+year+10+xwxw+zkzk\
          +qvqv+stoke+vxvx+kqzw+zwkq+qkwz",
     ),
     ("consent", "q=consent"),
