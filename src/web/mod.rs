@@ -24,8 +24,10 @@ use tower_http::timeout::TimeoutLayer;
 pub use api::{entry_json, search_json};
 pub use error::ApiError;
 
+use crate::facet::Facet;
 use crate::index::LiveIndex;
-use crate::search::RequestError;
+use crate::insights::{Recorder, SearchRecord};
+use crate::search::{RequestError, SearchRequest};
 
 /// Longest whole query string accepted; `q` has its own, smaller limit.
 pub const MAX_QUERY_STRING_BYTES: usize = 8 * 1024;
@@ -46,6 +48,10 @@ pub struct Health {
 pub struct AppState {
     live: Arc<ArcSwap<LiveIndex>>,
     health: Arc<Mutex<Health>>,
+    /// Search statistics (`serve --data`); `None` records nothing.
+    insights: Option<Arc<Recorder>>,
+    /// The date given with `--today`; `None` means the machine's.
+    fixed_today: Option<NaiveDate>,
 }
 
 impl AppState {
@@ -58,7 +64,53 @@ impl AppState {
                 last_good_at: Some(now),
                 last_error: None,
             })),
+            insights: None,
+            fixed_today: None,
         }
+    }
+
+    /// Records searches into these statistics.
+    pub fn with_insights(mut self, recorder: Arc<Recorder>) -> Self {
+        self.insights = Some(recorder);
+        self
+    }
+
+    /// Serves as if it were `today` (due-for-review badges, statistics).
+    pub fn with_today(mut self, today: Option<NaiveDate>) -> Self {
+        self.fixed_today = today;
+        self
+    }
+
+    /// Hands a search to the statistics writer, if there is one. The first
+    /// page only: turning a page is not another search. Never blocks.
+    pub fn record_search(
+        &self,
+        live: &Arc<LiveIndex>,
+        request: &SearchRequest,
+        found_nothing: bool,
+    ) {
+        let Some(recorder) = &self.insights else {
+            return;
+        };
+        if request.page > 1 || (request.q.trim().is_empty() && !request.has_filters()) {
+            return;
+        }
+        let filters = Facet::ALL
+            .into_iter()
+            .flat_map(|f| {
+                request
+                    .filter(f)
+                    .iter()
+                    .map(move |v| (f.param(), v.clone()))
+            })
+            .collect();
+        recorder.record(SearchRecord {
+            day: self.today(),
+            query: request.q.clone(),
+            filters,
+            found_nothing,
+            bank: Arc::clone(live),
+        });
     }
 
     pub fn live(&self) -> Arc<LiveIndex> {
@@ -99,7 +151,7 @@ impl AppState {
     }
 
     pub fn today(&self) -> NaiveDate {
-        Utc::now().date_naive()
+        self.fixed_today.unwrap_or_else(|| Utc::now().date_naive())
     }
 }
 
