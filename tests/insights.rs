@@ -192,7 +192,8 @@ async fn searches_over_several_days_are_reported_and_nothing_personal_is_kept() 
         "example.net",
         "st16",
         "3qe",
-        "@",
+        // One byte of `@` is bound to occur in a binary file.
+        "@example",
     ] {
         assert_nowhere(&data, word);
     }
