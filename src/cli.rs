@@ -120,8 +120,8 @@ pub enum Command {
 pub struct LinksArgs {
     #[arg(long, default_value = "content")]
     content: PathBuf,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = LinksFormat::Human)]
+    format: LinksFormat,
     /// Seconds to wait for one answer.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: u64,
@@ -155,6 +155,19 @@ pub struct InsightsArgs {
     /// Days of statistics kept; older counts are deleted.
     #[arg(long, default_value_t = crate::insights::DEFAULT_RETENTION_DAYS)]
     retention_days: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinksFormat {
+    /// `file:line: status code url -> new address (why)` for each link that
+    /// needs a look, and counts on standard error.
+    Human,
+    /// A JSON array of every link: file, line, url, status, code,
+    /// redirect_to.
+    Json,
+    /// GitHub Actions annotations: an error per broken link, a warning per
+    /// link that moved or could not be checked.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -737,13 +750,13 @@ fn links_command(args: &LinksArgs, today: chrono::NaiveDate) -> anyhow::Result<E
         .collect();
     let count = |status| reports.iter().filter(|r| r.status == status).count();
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
-        Format::Github => {
+        LinksFormat::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+        LinksFormat::Github => {
             for annotation in reports.iter().filter_map(LinkReport::github) {
                 println!("{annotation}");
             }
         }
-        Format::Human => {
+        LinksFormat::Human => {
             for report in reports.iter().filter(|r| r.status != LinkStatus::Ok) {
                 println!("{}", report.human());
             }

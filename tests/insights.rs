@@ -454,3 +454,39 @@ fn serve_writes_counts_every_few_seconds_and_on_shutdown() {
         [("consent lessons".to_string(), 6, 3)]
     );
 }
+
+/// Recording never waits for the disk: a burst far beyond the channel's
+/// capacity is handed over at once, and every record is either counted or
+/// counted as dropped.
+#[test]
+fn a_burst_of_searches_never_waits_for_the_writer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (live, _index) = common::live(&common::fixture("small"));
+    let live = Arc::new(live);
+    let recorder = Recorder::start(&data, 90, day("2026-11-01")).unwrap();
+    let total = 20 * signpost::insights::CHANNEL_CAPACITY;
+    let started = Instant::now();
+    for _ in 0..total {
+        recorder.record(signpost::insights::SearchRecord {
+            day: day("2026-11-01"),
+            query: "consent lessons".into(),
+            filters: Vec::new(),
+            found_nothing: false,
+            bank: Arc::clone(&live),
+        });
+    }
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(2),
+        "{total} records took {took:?}"
+    );
+    let dropped = recorder.dropped();
+    recorder.close();
+    let written = rows(&data);
+    assert_eq!(
+        written as u64 + dropped,
+        total as u64,
+        "written {written}, dropped {dropped}"
+    );
+}
