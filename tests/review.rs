@@ -247,4 +247,32 @@ async fn the_coverage_page_shows_what_is_due_for_review() {
         "{section}"
     );
     assert!(!section.contains("helpline-national"), "due in 51 days");
+
+    // Before anything is overdue, none is said to be.
+    let (live, _index) = common::live(&content);
+    let today = NaiveDate::from_ymd_opt(2025, 5, 20).unwrap();
+    let app = signpost::web::router(signpost::web::AppState::new(live).with_today(Some(today)));
+    let response = app
+        .oneshot(
+            Request::builder()
+                .uri("/coverage")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let html = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        html.contains("1 entry is due for review in the next 30 days. Oldest first:"),
+        "{html}"
+    );
 }
