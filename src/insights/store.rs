@@ -1,9 +1,8 @@
 //! The statistics on disk: one SQLite file of daily counts. A row holds a
 //! day, what was searched (already through the privacy filter) or which
 //! filter was applied, and how many times; nothing else exists to store.
-//! Tables are `WITHOUT ROWID`, so rows sit in key order and not in the
-//! order searches came in, and `secure_delete` overwrites what retention
-//! deletes.
+//! Tables are `WITHOUT ROWID`, so no row number records the order rows
+//! came in, and `secure_delete` overwrites what retention deletes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
