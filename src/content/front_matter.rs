@@ -49,14 +49,14 @@ pub struct Parsed {
 }
 
 /// The raw text split at the `---` lines.
-struct Split<'a> {
-    yaml: &'a str,
-    body: &'a str,
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub body: &'a str,
     /// 1-based line of the first body line.
-    body_line: usize,
+    pub body_line: usize,
 }
 
-fn split(text: &str) -> Option<Split<'_>> {
+pub fn split(text: &str) -> Option<Split<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_end = text.find('\n')?;
     if text[..first_end].trim_end() != "---" {
@@ -407,6 +407,11 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
     if host.is_empty() {
         return Err("it has no host name");
     }
+    // A service on the authority's own network may be written by address;
+    // `signpost links` checks loopback and private addresses like others.
+    if host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Ok(());
+    }
     let labels_ok = host.split('.').all(|label| {
         !label.is_empty()
             && !label.starts_with('-')
@@ -435,7 +440,11 @@ pub fn is_email(text: &str) -> bool {
         && user
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-    user_ok && check_url(&format!("https://{host}")).is_ok() && !host.contains(':')
+    user_ok
+        && check_url(&format!("https://{host}")).is_ok()
+        && !host.contains(':')
+        && host != "localhost"
+        && host.parse::<std::net::Ipv4Addr>().is_err()
 }
 
 /// A UK number as written for the public: `0` and 9 or 10 more digits
@@ -551,6 +560,8 @@ mod tests {
             "https://www.childline.org.uk/",
             "http://example.org.uk/a?b=c#d",
             "https://localhost.example:8080",
+            "http://127.0.0.1:8080/ok",
+            "http://localhost/",
         ] {
             assert!(check_url(good).is_ok(), "{good}");
         }
@@ -563,6 +574,7 @@ mod tests {
             "https://example",
             "https://user@example.org",
             "https://example.org:80x/",
+            "https://127.0.0.256/",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
@@ -576,6 +588,8 @@ mod tests {
             "a@b@c.org",
             "Help <help@nspcc.org.uk>",
             "a..b@example.org",
+            "a@127.0.0.1",
+            "a@localhost",
         ] {
             assert!(!is_email(bad), "{bad}");
         }

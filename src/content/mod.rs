@@ -20,6 +20,9 @@ pub use front_matter::{
     CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED, check_url, is_email,
     is_uk_phone,
 };
+/// Where the front matter ends and the body starts, for tools that point
+/// at lines of an entry file (the link checker).
+pub use front_matter::{Split, split as split_front_matter};
 
 use crate::taxonomy::{Taxonomy, suggest};
 

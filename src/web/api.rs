@@ -30,6 +30,7 @@ async fn search_handler(
     let live = state.live();
     let request = SearchRequest::from_query(raw.as_deref().unwrap_or_default(), live.index())?;
     let results = live.run(&request)?;
+    state.record_search(&live, &request, results.total == 0);
     Ok(Json(search_json(&results)).into_response())
 }
 

@@ -16,6 +16,45 @@ struct CoveragePage {
     total: usize,
     gaps: usize,
     grids: Vec<Grid>,
+    due: DueSection,
+}
+
+/// The head of the review queue, for the coordinator.
+struct DueSection {
+    count: usize,
+    overdue: usize,
+    within: u64,
+    oldest: Vec<DueLink>,
+}
+
+struct DueLink {
+    href: String,
+    title: String,
+    due: String,
+    overdue: bool,
+}
+
+/// Entries named in "Due for review"; the rest are counted.
+const DUE_SHOWN: usize = 5;
+
+fn due_section(library: &Library, today: NaiveDate) -> DueSection {
+    let within = crate::review_queue::DEFAULT_WITHIN_DAYS;
+    let queue = crate::review_queue::queue(library, std::path::Path::new(""), today, within);
+    DueSection {
+        count: queue.len(),
+        overdue: queue.iter().filter(|d| d.overdue).count(),
+        within,
+        oldest: queue
+            .iter()
+            .take(DUE_SHOWN)
+            .map(|d| DueLink {
+                href: format!("/entries/{}", d.id),
+                title: d.title.to_string(),
+                due: format_date(d.review_due),
+                overdue: d.overdue,
+            })
+            .collect(),
+    }
 }
 
 struct Grid {
@@ -64,6 +103,7 @@ pub(super) async fn coverage(State(state): State<AppState>) -> Response {
         total: library.entries().len(),
         gaps,
         grids: vec![by_key_stage, by_sector],
+        due: due_section(library, state.today()),
     };
     render(&page, StatusCode::OK)
 }
