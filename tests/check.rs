@@ -168,6 +168,28 @@ fn search_from_the_terminal() {
         ]
     );
 
+    // What the school did, as the API's `response`.
+    let routes = signpost()
+        .args([
+            "search",
+            "--content",
+            "tests/fixtures/small/content",
+            "--index",
+        ])
+        .arg(tmp.path())
+        .args([
+            "--response",
+            "managed-internally",
+            "--response",
+            "police",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&routes.stdout).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["hits"][0]["id"], "consent-from-reception");
+
     let bad = signpost()
         .args([
             "search",

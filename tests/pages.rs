@@ -280,6 +280,19 @@ async fn coverage_links_every_cell_and_marks_gaps() {
     assert!(body.contains("href=\"/search?topic=consent&#38;key_stage=ks2\""));
     assert!(body.contains("href=\"/search?topic=consent&#38;sector=primary\""));
     assert!(body.contains("<td class=\"c0\"><a href="));
+    // Case studies by what the school did and sector.
+    assert!(body.contains("Case studies by what the school did and sector</h2>"));
+    assert!(body.contains("<th scope=\"col\">What the school did</th>"));
+    assert!(body.contains("<th scope=\"row\" class=\"depth-0\">Reported to the police</th>"));
+    let api = app
+        .get("/api/search?response=managed-internally&sector=primary")
+        .await
+        .json();
+    assert_eq!(api["total"], 1);
+    assert!(body.contains("href=\"/search?response=managed-internally&#38;sector=primary\">1</a>"));
+    assert!(body.contains(
+        "href=\"/search?response=police&#38;sector=primary\">0<span class=\"vh\"> (none)</span></a>"
+    ));
     assert!(body.contains(">0<span class=\"vh\"> (none)</span></a>"));
     // The count in a cell is what its search finds.
     let api = app

@@ -51,11 +51,12 @@ pub(super) const SENSITIVE_TOPICS: [&str; 7] = [
     "victim-support",
 ];
 /// Display order of the facet panel: the ones teachers reach for first.
-pub(super) const PANEL_ORDER: [Facet; 9] = [
+pub(super) const PANEL_ORDER: [Facet; Facet::COUNT] = [
     Facet::Kind,
     Facet::KeyStage,
     Facet::Topic,
     Facet::Sector,
+    Facet::Response,
     Facet::Audience,
     Facet::Ability,
     Facet::Area,
