@@ -362,6 +362,11 @@ pub const RESPONSES: [FixedTerm; 4] = [
     },
 ];
 
+/// A route of what the school did, by id.
+pub fn response(id: &str) -> Option<&'static FixedTerm> {
+    RESPONSES.iter().find(|t| t.id == id)
+}
+
 /// The nearest fixed term to a mistyped id, matching labels and aliases too.
 pub fn suggest_fixed(wrong: &str, terms: &'static [FixedTerm]) -> Option<&'static str> {
     suggest(

@@ -453,6 +453,31 @@ fn export_json_and_csv() {
     assert_eq!(&childline[column("phone")], "0800 1111");
     assert!(childline[column("topics")].contains("; "));
     assert!(rows.iter().all(|r| r.len() == headers.len()));
+
+    // A case study's sources, label and routes, in both exports.
+    let library = common::library(Path::new("content"));
+    let case = library
+        .entries()
+        .iter()
+        .find(|e| e.illustrative && e.sources.len() > 1 && e.response.len() > 1)
+        .expect("an illustrative case study with sources and routes");
+    let json = entries
+        .iter()
+        .find(|e| e["id"] == case.id.as_str())
+        .unwrap();
+    assert_eq!(json["illustrative"], true);
+    assert_eq!(json["response"], serde_json::json!(case.response));
+    assert_eq!(json["sources"][1]["url"], case.sources[1].url);
+    let row = rows.iter().find(|r| &r[0] == case.id.as_str()).unwrap();
+    let sources: Vec<String> = case
+        .sources
+        .iter()
+        .map(|s| format!("{} <{}>", s.title, s.url))
+        .collect();
+    assert_eq!(&row[column("sources")], sources.join("\n"));
+    assert_eq!(&row[column("illustrative")], "true");
+    assert_eq!(&row[column("response")], case.response.join("; "));
+    assert_eq!(&childline[column("sources")], "");
 }
 
 /// Loads an HSDS schema file, with `additionalProperties: false` added to
