@@ -1,8 +1,7 @@
 //! The bank's own vocabulary as query understanding needs it: the names of
 //! filters and concepts (from the taxonomy, the routes of what a school did
-//! and the kinds of entry), every
-//! word of the bank with its frequency and its stem, built once when an
-//! index version opens.
+//! and the kinds of entry), every word of the bank with its frequency and
+//! its stem, built once when an index version opens.
 
 use std::collections::{HashMap, HashSet};
 
