@@ -206,6 +206,10 @@ pub struct SearchArgs {
     format: Vec<String>,
     #[arg(long = "key-stage")]
     key_stage: Vec<String>,
+    /// What the school did (case studies): managed-internally, early-help,
+    /// childrens-social-care or police.
+    #[arg(long)]
+    response: Vec<String>,
     #[arg(long)]
     age: Option<String>,
     #[arg(long)]
@@ -234,6 +238,7 @@ impl SearchArgs {
             (Facet::Cost, &self.cost),
             (Facet::Format, &self.format),
             (Facet::KeyStage, &self.key_stage),
+            (Facet::Response, &self.response),
         ];
         let single = [
             ("age", &self.age),

@@ -85,6 +85,29 @@ fn closed_port() -> u16 {
 }
 
 /// Replaces the `url:` line of a fixture file; returns its line number.
+/// Points the case study's source (`sources[0].url`, line 12 of the
+/// fixture) at `url`; returns its line.
+fn set_source(file: &Path, url: &str) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("url:"))
+        .unwrap();
+    let replaced: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == line {
+                format!("    url: {url}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(file, replaced.join("\n") + "\n").unwrap();
+    line + 1
+}
+
 fn set_url(file: &Path, url: &str) -> usize {
     let text = std::fs::read_to_string(file).unwrap();
     let line = text.lines().position(|l| l.starts_with("url:")).unwrap();
@@ -162,6 +185,19 @@ fn bank(server: &TestServer) -> Bank {
         &url,
         "ok",
         Some(200),
+        None,
+    );
+
+    // A case study's sources are links like any other (and must be https,
+    // which the test server is not: this one is refused).
+    let url = format!("https://127.0.0.1:{}/source", closed_port());
+    let line = set_source(&at("case-studies/consent-from-reception.md"), &url);
+    expect(
+        "case-studies/consent-from-reception.md",
+        line,
+        &url,
+        "error",
+        None,
         None,
     );
 
@@ -369,7 +405,7 @@ fn every_verdict_with_its_file_and_line_in_every_format() {
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("checked 10 links to 9 addresses (9 from today's cache): 5 ok, 1 redirects, 2 errors, 2 broken"),
+        stderr.contains("checked 11 links to 10 addresses (10 from today's cache): 5 ok, 1 redirects, 3 errors, 2 broken"),
         "{stderr}"
     );
 
@@ -379,7 +415,7 @@ fn every_verdict_with_its_file_and_line_in_every_format() {
     assert_eq!(output.status.code(), Some(1));
     let github = stdout(&output);
     let annotations: Vec<&str> = github.lines().collect();
-    assert_eq!(annotations.len(), 5, "{github}");
+    assert_eq!(annotations.len(), 6, "{github}");
     for e in bank.expected.iter().filter(|e| e.status != "ok") {
         let level = if e.status == "broken" {
             "error"
@@ -443,6 +479,8 @@ fn a_bank_whose_links_all_work_passes() {
             &format!("http://127.0.0.1:{}/ok-again", server.port),
         );
     }
+    // Its https source could not be served here.
+    std::fs::remove_file(content.join("case-studies/consent-from-reception.md")).unwrap();
     let output = common::signpost()
         .args(["links", "--timeout", "2", "--content"])
         .arg(&content)

@@ -15,10 +15,12 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use crate::diagnostic::{ContentError, LineIndex, Severity};
-pub use entry::{AgeRange, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml};
+pub use entry::{
+    AgeRange, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml, Source,
+};
 pub use front_matter::{
-    CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED, check_url, is_email,
-    is_uk_phone,
+    CASE_STUDY_FIELDS, CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED,
+    Rules, SOURCE_FIELDS, check_url, is_email, is_uk_phone,
 };
 /// Where the front matter ends and the body starts, for tools that point
 /// at lines of an entry file (the link checker).
@@ -84,9 +86,14 @@ impl Checked {
 
 const TAXONOMY_FILE: &str = "taxonomy.yaml";
 
-/// Reads and checks a content directory. `today` decides which entries are
-/// due for review.
+/// Reads and checks a content directory by the SPEC's rules. `today`
+/// decides which entries are due for review.
 pub fn load(dir: &Path, today: NaiveDate) -> Checked {
+    load_with(dir, today, Rules::default())
+}
+
+/// [`load`] with other [`Rules`].
+pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
     let mut diagnostics = Vec::new();
     let mut fingerprint = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut fingerprint);
@@ -115,9 +122,14 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     if let Some(taxonomy) = &taxonomy {
         let mut seen: HashMap<EntryId, PathBuf> = HashMap::new();
         for (path, kind) in files {
-            let Some((entry, text)) =
-                read_entry(&path, kind, taxonomy, &mut fingerprint, &mut diagnostics)
-            else {
+            let Some((mut entry, text)) = read_entry(
+                &path,
+                kind,
+                taxonomy,
+                rules,
+                &mut fingerprint,
+                &mut diagnostics,
+            ) else {
                 continue;
             };
             if let Some(first) = seen.get(&entry.entry.id) {
@@ -129,6 +141,7 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
                 ).with_help("ids are permanent URLs and must be unique across all folders; rename one file"));
                 continue;
             }
+            diagnostics.append(&mut entry.warnings);
             seen.insert(entry.entry.id.clone(), path.clone());
             parsed.push((path, entry));
             texts.push(text);
@@ -242,6 +255,7 @@ fn read_entry(
     path: &Path,
     kind: Kind,
     taxonomy: &Taxonomy,
+    rules: Rules,
     fingerprint: &mut DefaultHasher,
     diagnostics: &mut Vec<ContentError>,
 ) -> Option<(front_matter::Parsed, String)> {
@@ -275,7 +289,7 @@ fn read_entry(
     };
     path.hash(fingerprint);
     text.hash(fingerprint);
-    front_matter::parse(path, id, kind, &text, taxonomy)
+    front_matter::parse(path, id, kind, &text, taxonomy, rules)
         .map_err(|errors| diagnostics.extend(errors))
         .ok()
         .map(|parsed| (parsed, text))

@@ -5,8 +5,10 @@
 //!   school years ("year 8", "Y8", "yr 8", "reception"), key stages ("KS3",
 //!   "key stage 3"), ages ("age 12", "12 year olds", "ages 11-14"), phases
 //!   and sectors ("primary", "secondary", "sixth form", "post-16", from the
-//!   sector names and aliases of the taxonomy), SEND (the top ability term)
-//!   and places (area names and aliases below the national level). Text that
+//!   sector names and aliases of the taxonomy), SEND (the top ability term),
+//!   places (area names and aliases below the national level) and what a
+//!   school did ("reported to the police", "early help": the labels and
+//!   aliases of the response routes). Text that
 //!   only looks like one is left alone: a year must be 0-13 ("year 2000" is
 //!   text), an age at most 25, and nothing inside quotes is read as a filter.
 //! - **Concepts** are the taxonomy terms the text names (topics, abilities,
@@ -36,7 +38,7 @@ use crate::taxonomy::KEY_STAGES;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Interpreted {
     /// The API parameter it corresponds to (`year`, `age`, `key_stage`,
-    /// `sector`, `ability`, `area`).
+    /// `sector`, `ability`, `area`, `response`).
     pub param: String,
     pub value: String,
     /// What a chip shows, e.g. "Year 8 (ages 12-13)".
@@ -79,6 +81,7 @@ struct Explicit {
     sector: bool,
     ability: bool,
     area: bool,
+    response: bool,
 }
 
 impl Explicit {
@@ -90,6 +93,7 @@ impl Explicit {
             sector: !request.filter(Facet::Sector).is_empty(),
             ability: !request.filter(Facet::Ability).is_empty(),
             area: !request.filter(Facet::Area).is_empty(),
+            response: !request.filter(Facet::Response).is_empty(),
         }
     }
 
@@ -101,6 +105,7 @@ impl Explicit {
             Apply::Facet(Facet::Sector, _) => !self.sector && !self.ages,
             Apply::Facet(Facet::Ability, _) => !self.ability,
             Apply::Facet(Facet::Area, _) => !self.area,
+            Apply::Facet(Facet::Response, _) => !self.response,
             Apply::Facet(..) => true,
         }
     }
@@ -318,7 +323,7 @@ pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpr
     }
 }
 
-/// Reads a sector, ability or area name at the start of `t`.
+/// Reads a sector, ability, area or response name at the start of `t`.
 fn read_name(lexicon: &Lexicon, t: &[Token]) -> Option<Read> {
     let name = lexicon.filters.iter().find(|name| {
         name.words.len() <= t.len()
@@ -508,6 +513,90 @@ mod tests {
         );
         // The national level filters nothing, so it stays text.
         assert_eq!(read("england guidance").filters, []);
+    }
+
+    #[test]
+    fn what_a_school_did_is_read_from_its_route_names() {
+        for (q, value, text) in [
+            ("sexting reported to police", "police", "reported to police"),
+            (
+                "report to the police nudes",
+                "police",
+                "report to the police",
+            ),
+            (
+                "managed internally harassment",
+                "managed-internally",
+                "managed internally",
+            ),
+            (
+                "harassment handled internally",
+                "managed-internally",
+                "handled internally",
+            ),
+            (
+                "early help sexualised behaviour",
+                "early-help",
+                "early help",
+            ),
+            (
+                "social care referral",
+                "childrens-social-care",
+                "social care referral",
+            ),
+            (
+                "referred to social care",
+                "childrens-social-care",
+                "referred to social care",
+            ),
+            (
+                "Referral to children's social care",
+                "childrens-social-care",
+                "Referral to children's social care",
+            ),
+            (
+                "childrens social care",
+                "childrens-social-care",
+                "childrens social care",
+            ),
+        ] {
+            let i = read(q);
+            assert_eq!(i.filters.len(), 1, "{q}");
+            let filter = &i.filters[0];
+            assert_eq!(
+                (
+                    filter.param.as_str(),
+                    filter.value.as_str(),
+                    filter.text.as_str()
+                ),
+                ("response", value, text),
+                "{q}"
+            );
+            assert_eq!(
+                i.applies,
+                [Apply::Facet(Facet::Response, value.into())],
+                "{q}"
+            );
+            assert_eq!(
+                i.text,
+                remove_spans(
+                    q,
+                    &[(q.find(text).unwrap(), q.find(text).unwrap() + text.len())]
+                )
+            );
+        }
+        assert_eq!(
+            read("sexting reported to police").filters[0].label,
+            "Reported to the police"
+        );
+        assert_eq!(read("sexting reported to police").text, "sexting");
+        // A police service is searched for, not filtered to case studies.
+        assert_eq!(read("police sexting").filters, []);
+        assert_eq!(read("staffs police").filters.len(), 1);
+        // An explicit `response` wins over the text.
+        let mut request = SearchRequest::default();
+        request.filter_mut(Facet::Response).push("police".into());
+        assert_eq!(interpret("early help", &request, &lexicon()).filters, []);
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Sort {
 pub struct SearchRequest {
     pub q: String,
     /// Selected values per facet, in [`Facet::ALL`] order.
-    pub filters: [Vec<String>; 9],
+    pub filters: [Vec<String>; Facet::COUNT],
     pub age: Option<u8>,
     /// School year; Reception is 0.
     pub year: Option<u8>,
