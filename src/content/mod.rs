@@ -7,10 +7,12 @@ mod entry;
 mod front_matter;
 mod markdown;
 pub mod review;
+pub mod site;
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -21,7 +23,13 @@ pub use front_matter::{
     is_uk_phone,
 };
 
+pub use site::{SITE_FILE, Site};
+
 use crate::taxonomy::{Taxonomy, suggest};
+
+/// The fingerprint's hash: SipHash-1-3 with fixed keys, so every machine
+/// running the same release computes the same fingerprint for the same files.
+type FingerprintHasher = siphasher::sip::SipHasher13;
 
 /// A checked bank: the taxonomy and every entry, sorted by id.
 #[derive(Debug)]
@@ -29,7 +37,11 @@ pub struct Library {
     pub taxonomy: Taxonomy,
     entries: Vec<Entry>,
     by_id: HashMap<EntryId, usize>,
+    /// The settings of `site.yaml` (the defaults without one).
+    pub site: Arc<Site>,
     /// Changes whenever any content file (or this program's version) does.
+    /// It hashes each file's path relative to the content directory and its
+    /// text, nothing of the machine: replicas serving the same commit agree.
     pub fingerprint: String,
 }
 
@@ -63,8 +75,14 @@ impl Library {
             taxonomy,
             entries,
             by_id,
+            site: Arc::new(Site::default()),
             fingerprint,
         }
+    }
+
+    pub fn with_site(mut self, site: Site) -> Library {
+        self.site = Arc::new(site);
+        self
     }
 }
 
@@ -89,8 +107,9 @@ const TAXONOMY_FILE: &str = "taxonomy.yaml";
 /// due for review.
 pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     let mut diagnostics = Vec::new();
-    let mut fingerprint = DefaultHasher::new();
+    let mut fingerprint = FingerprintHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut fingerprint);
+    let site = read_site(dir, &mut fingerprint, &mut diagnostics);
 
     let taxonomy_path = dir.join(TAXONOMY_FILE);
     let taxonomy = match std::fs::read_to_string(&taxonomy_path) {
@@ -110,15 +129,21 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
             None
         }
     };
+    let base = site.as_ref().map_or("", Site::base_path).to_string();
     let files = entry_files(dir, &mut diagnostics);
     let mut parsed = Vec::with_capacity(files.len());
     let mut texts = Vec::with_capacity(files.len());
     if let Some(taxonomy) = &taxonomy {
         let mut seen: HashMap<EntryId, PathBuf> = HashMap::new();
         for (path, kind) in files {
-            let Some((entry, text)) =
-                read_entry(&path, kind, taxonomy, &mut fingerprint, &mut diagnostics)
-            else {
+            let Some((entry, text)) = read_entry(
+                (dir, &path),
+                kind,
+                taxonomy,
+                &base,
+                &mut fingerprint,
+                &mut diagnostics,
+            ) else {
                 continue;
             };
             if let Some(first) = seen.get(&entry.entry.id) {
@@ -149,12 +174,15 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     }
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let has_errors = diagnostics.iter().any(ContentError::is_error);
-    let library = match (taxonomy, has_errors) {
-        (Some(taxonomy), false) => Some(Library::from_entries(
-            taxonomy,
-            parsed.into_iter().map(|(_, p)| p.entry).collect(),
-            format!("{:016x}", fingerprint.finish()),
-        )),
+    let library = match (taxonomy, site, has_errors) {
+        (Some(taxonomy), Some(site), false) => Some(
+            Library::from_entries(
+                taxonomy,
+                parsed.into_iter().map(|(_, p)| p.entry).collect(),
+                format!("{:016x}", fingerprint.finish()),
+            )
+            .with_site(site),
+        ),
         _ => None,
     };
     Checked {
@@ -194,7 +222,10 @@ fn entry_files(dir: &Path, diagnostics: &mut Vec<ContentError>) -> Vec<(PathBuf,
         let path = dir.join(&name);
         match Kind::ALL.into_iter().find(|k| k.folder() == name) {
             Some(kind) if is_dir => files.extend(folder_files(&path, kind, diagnostics)),
-            _ if !is_dir && (name == TAXONOMY_FILE || name.eq_ignore_ascii_case("README.md")) => {}
+            _ if !is_dir
+                && (name == TAXONOMY_FILE
+                    || name == SITE_FILE
+                    || name.eq_ignore_ascii_case("README.md")) => {}
             _ => {
                 let folders = Kind::ALL.map(Kind::folder);
                 diagnostics.push(
@@ -239,11 +270,48 @@ fn folder_files(
         .collect()
 }
 
+/// `site.yaml`, checked; the defaults when there is none. `None` when it
+/// has errors (they are in `diagnostics`).
+fn read_site(
+    dir: &Path,
+    fingerprint: &mut FingerprintHasher,
+    diagnostics: &mut Vec<ContentError>,
+) -> Option<Site> {
+    let path = dir.join(SITE_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(Site::default()),
+        Err(e) => {
+            diagnostics.push(ContentError::new(
+                &path,
+                1,
+                1,
+                format!("cannot read the site settings: {e}"),
+            ));
+            return None;
+        }
+    };
+    SITE_FILE.hash(fingerprint);
+    text.hash(fingerprint);
+    site::parse(&path, &text)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok()
+}
+
+/// An entry's file relative to the content directory, with `/` between
+/// parts: what `edit_url`'s `{path}` stands for, and what the fingerprint
+/// hashes (never the absolute path, which differs between machines).
+pub fn relative_path(kind: Kind, id: &EntryId) -> String {
+    format!("{}/{id}.md", kind.folder())
+}
+
+/// One entry file; `(dir, path)` are the content directory and the file.
 fn read_entry(
-    path: &Path,
+    (dir, path): (&Path, &Path),
     kind: Kind,
     taxonomy: &Taxonomy,
-    fingerprint: &mut DefaultHasher,
+    base: &str,
+    fingerprint: &mut FingerprintHasher,
     diagnostics: &mut Vec<ContentError>,
 ) -> Option<(front_matter::Parsed, String)> {
     let stem = path
@@ -274,9 +342,12 @@ fn read_entry(
             return None;
         }
     };
-    path.hash(fingerprint);
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    for part in relative.components() {
+        part.as_os_str().to_string_lossy().hash(fingerprint);
+    }
     text.hash(fingerprint);
-    front_matter::parse(path, id, kind, &text, taxonomy)
+    front_matter::parse(path, id, kind, &text, taxonomy, base)
         .map_err(|errors| diagnostics.extend(errors))
         .ok()
         .map(|parsed| (parsed, text))

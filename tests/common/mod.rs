@@ -2,6 +2,9 @@
 //! drive the router in-process.
 #![allow(dead_code)]
 
+pub mod hsds;
+pub mod process;
+
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
@@ -59,9 +62,14 @@ pub struct App {
 }
 
 pub fn app(dir: &Path) -> App {
+    app_on(dir, today())
+}
+
+/// The app with its own fresh index, on a given date.
+pub fn app_on(dir: &Path, today: chrono::NaiveDate) -> App {
     let (live, tmp) = live(dir);
     App {
-        router: router(AppState::new(live, Clock::Fixed(today()))),
+        router: router(AppState::new(live, Clock::Fixed(today))),
         _tmp: tmp,
     }
 }
@@ -80,10 +88,19 @@ impl Reply {
 
 impl App {
     pub async fn get(&self, uri: &str) -> Reply {
+        self.get_with(uri, &[]).await
+    }
+
+    /// A GET with extra request headers.
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = Request::builder().uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         let response = self
             .router
             .clone()
-            .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+            .oneshot(request.body(Body::empty()).unwrap())
             .await
             .unwrap();
         let status = response.status();
