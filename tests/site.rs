@@ -11,6 +11,8 @@ use std::time::Duration;
 mod common;
 use common::process::{free_port, get, header, request, serve_under, wait_until};
 use common::{App, app, app_on, copy_dir, fixture, today};
+use signpost::clock::Clock;
+use signpost::web::{AppState, router};
 
 const PREFIX: &str = "/haven";
 const ORIGIN: &str = "https://www.havenshire.example.gov.uk";
@@ -316,6 +318,32 @@ async fn metrics_are_never_on_the_public_router_and_count_on_their_own() {
     assert!(text.contains("signpost_last_good_reload_timestamp_seconds"));
     // Routes, not raw paths: a made-up URL adds no series of its own.
     assert!(!text.contains("no-such-entry"));
+}
+
+#[tokio::test]
+async fn site_yaml_reloads_with_the_bank_but_its_path_needs_a_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("haven"), &content);
+    let (engine, index) = common::live(&content);
+    let state = AppState::new(engine, Clock::Fixed(today()));
+    let app = App::from_router(router(state.clone()));
+    let before = app.get("/haven/").await;
+    let site = content.join("site.yaml");
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(&site, text.replace("name: Haven", "name: Harbour")).unwrap();
+    signpost::watch::reload(&state, &content, index.path());
+    assert_eq!(state.health().last_error, None);
+    let after = app.get("/haven/").await;
+    assert!(after.body.contains("– Harbour</title>"));
+    assert_ne!(before.headers["etag"], after.headers["etag"]);
+    // Moving the path is refused: the old settings keep serving.
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(&site, text.replace("/haven/", "/harbour/")).unwrap();
+    signpost::watch::reload(&state, &content, index.path());
+    assert!(state.health().last_error.unwrap().contains("restart"));
+    assert_eq!(app.get("/haven/").await.status, 200);
+    assert_eq!(state.live().library().site.base_path(), "/haven");
 }
 
 // ---------------------------------------------------------------- as a process

@@ -58,7 +58,7 @@ pub fn live(dir: &Path) -> (Engine, tempfile::TempDir) {
 
 pub struct App {
     pub router: axum::Router,
-    _tmp: tempfile::TempDir,
+    _tmp: Option<tempfile::TempDir>,
 }
 
 pub fn app(dir: &Path) -> App {
@@ -70,7 +70,7 @@ pub fn app_on(dir: &Path, today: chrono::NaiveDate) -> App {
     let (live, tmp) = live(dir);
     App {
         router: router(AppState::new(live, Clock::Fixed(today))),
-        _tmp: tmp,
+        _tmp: Some(tmp),
     }
 }
 
@@ -87,6 +87,11 @@ impl Reply {
 }
 
 impl App {
+    /// A router whose index the caller keeps.
+    pub fn from_router(router: axum::Router) -> App {
+        App { router, _tmp: None }
+    }
+
     pub async fn get(&self, uri: &str) -> Reply {
         self.get_with(uri, &[]).await
     }
