@@ -8,9 +8,7 @@
 pub mod cli;
 pub mod clock;
 pub mod content;
-pub mod corpus;
 pub mod diagnostic;
-pub mod eval;
 pub mod export;
 pub mod facet;
 pub mod index;

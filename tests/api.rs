@@ -437,3 +437,28 @@ async fn every_response_carries_strict_headers_and_no_cookies() {
         assert!(header("set-cookie").is_none(), "{uri}");
     }
 }
+
+/// A fault of the server's own (an index that cannot be read) is a 500 in
+/// the API's error shape; bad input never is.
+#[tokio::test]
+async fn an_internal_fault_is_a_500_not_an_empty_result() {
+    use axum::response::IntoResponse;
+    let fault = signpost::search::SearchError::Index(tantivy::TantivyError::InternalError(
+        "a segment could not be read".into(),
+    ));
+    let response = signpost::web::WebError::from(fault).into_response();
+    assert_eq!(response.status(), 500);
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["error"]["code"], "internal");
+    // The detail is logged, never shown.
+    assert!(
+        !json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("segment")
+    );
+}

@@ -11,8 +11,7 @@ use common::copy_dir;
 use common::hsds::{self, validator};
 
 fn signpost() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_signpost"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut command = common::signpost();
     command.env_remove("NO_COLOR");
     command
 }

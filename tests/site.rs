@@ -5,12 +5,11 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 mod common;
 use common::process::{free_port, get, header, request, serve_under, wait_until};
-use common::{App, app, app_on, copy_dir, fixture, today};
+use common::{App, app, app_on, copy_dir, fixture, signpost, today};
 use signpost::clock::Clock;
 use signpost::web::{AppState, router};
 
@@ -347,13 +346,6 @@ async fn site_yaml_reloads_with_the_bank_but_its_path_needs_a_restart() {
 }
 
 // ---------------------------------------------------------------- as a process
-
-fn signpost() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_signpost"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command.env("SIGNPOST_TODAY", "2026-11-23");
-    command
-}
 
 #[test]
 fn a_bad_site_yaml_is_reported_at_its_lines() {

@@ -55,10 +55,6 @@ impl Library {
         self.by_id.get(&id).map(|&i| &self.entries[i])
     }
 
-    pub fn position(&self, id: &EntryId) -> Option<usize> {
-        self.by_id.get(id).copied()
-    }
-
     /// Builds a library from already-checked parts (the benchmark corpus).
     pub fn from_entries(
         taxonomy: Taxonomy,

@@ -73,6 +73,7 @@ pub enum SearchError {
 pub struct Engine {
     index: LiveIndex,
     lexicon: Lexicon,
+    parsers: text::Parsers,
     coverage: Coverage,
 }
 
@@ -88,9 +89,11 @@ impl Engine {
     pub fn new(index: LiveIndex) -> Result<Engine, IndexError> {
         let lexicon = Lexicon::new(&index.library, index.analyzer()?);
         let coverage = Coverage::new(&index.library);
+        let parsers = text::Parsers::new(&index);
         Ok(Engine {
             index,
             lexicon,
+            parsers,
             coverage,
         })
     }
@@ -126,11 +129,11 @@ impl Engine {
         let interpretation = self.interpret(request);
         let (effective, extra) = effective(request, &interpretation.applies);
 
-        let mut text = text_matches(index, lexicon, &interpretation.text)?;
+        let mut text = text_matches(self, &interpretation.text)?;
         let mut spelling = suggest::Spelling::new(request, &interpretation, lexicon);
         if let (Some(exact), Some(fix)) = (&text, &mut spelling) {
             let found = exact.bits.count_ones(..);
-            if found < FEW_RESULTS && fix.search(index, lexicon)? > found {
+            if found < FEW_RESULTS && fix.search(self)? > found {
                 text = fix.take_matches();
             }
         }
@@ -186,7 +189,7 @@ impl Engine {
                 text_bits: &text_bits,
                 extra: &extra,
             };
-            suggest::suggest(index, lexicon, request, &found, spelling)?
+            suggest::suggest(self, request, &found, spelling)?
         } else {
             Vec::new()
         };

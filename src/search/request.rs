@@ -111,10 +111,6 @@ impl SearchRequest {
         &mut self.filters[facet_index(facet)]
     }
 
-    pub fn has_filters(&self) -> bool {
-        self.filters.iter().any(|f| !f.is_empty()) || self.age.is_some() || self.year.is_some()
-    }
-
     /// Parses a raw query string (`topic=a&topic=b&q=…`).
     pub fn from_query(raw: &str, index: &LiveIndex) -> Result<SearchRequest, RequestError> {
         Self::from_pairs(

@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// One HTTP/1.1 GET over loopback with extra request headers: (status,
@@ -82,7 +82,7 @@ pub fn serve(content: &Path, index: &Path, extra: &[&str]) -> (Server, u16) {
 pub fn serve_under(content: &Path, index: &Path, extra: &[&str], prefix: &str) -> (Server, u16) {
     let port = free_port();
     let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_signpost"))
+        super::signpost()
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .args(extra)
             .arg("--content")

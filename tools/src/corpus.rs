@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate};
 
-use crate::content::{Kind, MAX_SUMMARY_CHARS};
-use crate::taxonomy::{COSTS, Taxonomy, Vocabulary};
+use signpost::content::{Kind, MAX_SUMMARY_CHARS};
+use signpost::taxonomy::{COSTS, Taxonomy, Vocabulary};
 
 const TAXONOMY_FILE: &str = "taxonomy.yaml";
 
@@ -141,15 +141,6 @@ impl Source {
             taxonomy,
             words,
         })
-    }
-
-    pub fn taxonomy(&self) -> &Taxonomy {
-        &self.taxonomy
-    }
-
-    /// How many words (with repeats) the vocabulary was drawn from.
-    pub fn word_count(&self) -> usize {
-        self.words.len()
     }
 }
 
