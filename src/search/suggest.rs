@@ -126,8 +126,7 @@ pub(super) fn suggest(
         let mut without = request.clone();
         without.q = filter.without.clone();
         without.page = 1;
-        let Some(count) = count_reread(engine, &without, found, None, &mut rereads_left)?
-        else {
+        let Some(count) = count_reread(engine, &without, found, None, &mut rereads_left)? else {
             continue;
         };
         out.push(Suggestion {
@@ -144,13 +143,7 @@ pub(super) fn suggest(
         let mut link = request.clone();
         link.q = spelling.query.clone();
         link.page = 1;
-        let count = count_reread(
-            engine,
-            &link,
-            found,
-            Some(&mut spelling),
-            &mut rereads_left,
-        )?;
+        let count = count_reread(engine, &link, found, Some(&mut spelling), &mut rereads_left)?;
         if let Some(count) = count {
             out.push(Suggestion {
                 kind: SuggestionKind::Spelling,
@@ -216,8 +209,7 @@ fn count_reread(
         return Ok(None);
     }
     *rereads_left -= 1;
-    let bits =
-        text_matches(engine, &reread.text)?.map_or_else(|| full(index.len()), |m| m.bits);
+    let bits = text_matches(engine, &reread.text)?.map_or_else(|| full(index.len()), |m| m.bits);
     Ok(Some(filters.count(&bits)))
 }
 
