@@ -60,6 +60,10 @@ pub enum Command {
         /// Days of search statistics kept; older counts are deleted.
         #[arg(long, default_value_t = crate::insights::DEFAULT_RETENTION_DAYS)]
         retention_days: u64,
+        /// Also serve Prometheus metrics at /metrics on this address (and
+        /// only there, never on --addr).
+        #[arg(long, value_name = "HOST:PORT")]
+        metrics_addr: Option<String>,
     },
     /// Validate every content file; exit 1 on any error.
     Check {
@@ -76,20 +80,26 @@ pub enum Command {
         #[arg(long, value_name = "REV")]
         changed_since: Option<String>,
     },
-    /// Write a new entry file with every field present and explained.
+    /// Write a new entry file with every field present and explained, or
+    /// (`signpost new site`) a site.yaml with every setting explained.
     New {
-        /// organisation, training, resource, guidance or case-study.
-        #[arg(value_parser = parse_kind)]
-        kind: Kind,
-        /// The entry's permanent id: lowercase words joined by hyphens.
-        id: String,
+        /// organisation, training, resource, guidance, case-study, or site.
+        #[arg(value_parser = parse_new)]
+        kind: New,
+        /// The entry's permanent id: lowercase words joined by hyphens
+        /// (not for `site`).
+        id: Option<String>,
         #[arg(long, default_value = "content")]
         content: PathBuf,
     },
-    /// Print a JSON Schema of the front matter, with the taxonomy's ids.
+    /// Print a JSON Schema of the front matter, with the taxonomy's ids
+    /// (or, with --site, of site.yaml).
     Schema {
         #[arg(long, default_value = "content")]
         content: PathBuf,
+        /// The schema of content/site.yaml instead.
+        #[arg(long)]
+        site: bool,
     },
     /// Export the bank as JSON, CSV or Open Referral (HSDS 3.0) JSON.
     Export {
@@ -272,10 +282,20 @@ pub enum Format {
     Github,
 }
 
-fn parse_kind(text: &str) -> Result<Kind, String> {
-    Kind::from_id(text).ok_or_else(|| {
+/// What `signpost new` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum New {
+    Entry(Kind),
+    Site,
+}
+
+fn parse_new(text: &str) -> Result<New, String> {
+    if text == "site" {
+        return Ok(New::Site);
+    }
+    Kind::from_id(text).map(New::Entry).ok_or_else(|| {
         format!(
-            "unknown kind `{text}`: use one of {}",
+            "unknown kind `{text}`: use one of {}, or site",
             Kind::ALL.map(Kind::id).join(", ")
         )
     })
@@ -290,17 +310,43 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             addr,
             watch,
+            metrics_addr,
             data,
             retention_days,
-        } => serve(&content, &index, &addr, watch, &data, retention_days, clock),
+        } => serve(
+            &content,
+            &index,
+            &Listen {
+                addr,
+                metrics_addr,
+                watch,
+                data,
+                retention_days,
+            },
+            clock,
+        ),
         Command::Check {
             content,
             format,
             strict,
             changed_since,
         } => check(&content, format, strict, changed_since.as_deref(), today),
-        Command::New { kind, id, content } => new_entry(&content, kind, &id, today),
-        Command::Schema { content } => print_schema(&content),
+        Command::New {
+            kind: New::Site,
+            id,
+            content,
+        } => new_site(&content, id.as_deref()),
+        Command::New {
+            kind: New::Entry(kind),
+            id,
+            content,
+        } => {
+            let id = id.ok_or_else(|| {
+                anyhow::anyhow!("give the new entry's id: signpost new {} ID", kind.id())
+            })?;
+            new_entry(&content, kind, &id, today)
+        }
+        Command::Schema { content, site } => print_schema(&content, site),
         Command::Export {
             content,
             format,
@@ -521,7 +567,33 @@ fn new_entry(dir: &Path, kind: Kind, id: &str, today: NaiveDate) -> anyhow::Resu
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_schema(dir: &Path) -> anyhow::Result<ExitCode> {
+/// Writes `site.yaml` with every setting explained; never overwrites one.
+fn new_site(dir: &Path, id: Option<&str>) -> anyhow::Result<ExitCode> {
+    if let Some(id) = id {
+        bail!("`signpost new site` takes no id (got `{id}`): there is one site.yaml");
+    }
+    let path = dir.join(content::SITE_FILE);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("creating {} (it may exist already)", path.display()))?;
+    file.write_all(schema::site_template().as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("{}", path.display());
+    eprintln!(
+        "wrote {}: set your authority's name, numbers and addresses, then run `signpost check`",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_schema(dir: &Path, site: bool) -> anyhow::Result<ExitCode> {
+    if site {
+        println!("{}", serde_json::to_string_pretty(&schema::site_schema())?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let taxonomy = load_taxonomy(dir)?;
     let schema = schema::front_matter_schema(&taxonomy, &organisation_ids(dir));
     println!("{}", serde_json::to_string_pretty(&schema)?);
@@ -588,21 +660,35 @@ fn open_live(content: &Path, index_dir: &Path, today: NaiveDate) -> anyhow::Resu
     Engine::new(live).context("opening the index")
 }
 
+/// Where `serve` listens, and whether it follows the content.
+struct Listen {
+    addr: String,
+    metrics_addr: Option<String>,
+    watch: bool,
+    /// Where search statistics are kept, and for how many days.
+    data: PathBuf,
+    retention_days: u64,
+}
+
 fn serve(
     content: &Path,
     index_dir: &Path,
-    addr: &str,
-    watch: bool,
-    data: &Path,
-    retention_days: u64,
+    listen: &Listen,
     clock: Clock,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // Before anything is recorded, so the first index's gauges count.
+    let metrics = listen
+        .metrics_addr
+        .as_ref()
+        .map(|_| web::metrics::install().map_err(|e| anyhow::anyhow!("metrics: {e}")))
+        .transpose()?;
     let live = open_live(content, index_dir, clock.today())?;
     let entries = live.index().len();
     let mut state = web::AppState::new(live, clock);
+    let base = state.base_path().to_string();
     // Statistics are worth less than the service: without them it serves.
-    let recorder = match Recorder::start(data, retention_days, clock.today()) {
+    let recorder = match Recorder::start(&listen.data, listen.retention_days, clock.today()) {
         Ok(recorder) => Some(Arc::new(recorder)),
         Err(error) => {
             tracing::error!(%error, "search statistics are off");
@@ -612,23 +698,43 @@ fn serve(
     if let Some(recorder) = &recorder {
         state = state.with_insights(Arc::clone(recorder));
     }
-    let _watch = watch
+    let _watch = listen
+        .watch
         .then(|| crate::watch::spawn(state.clone(), content, index_dir))
         .transpose()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
+        let listener = tokio::net::TcpListener::bind(&listen.addr)
             .await
-            .with_context(|| format!("binding {addr}"))?;
+            .with_context(|| format!("binding {}", listen.addr))?;
+        let metrics_server = match (&listen.metrics_addr, metrics) {
+            (Some(addr), Some(handle)) => {
+                let metrics_listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding {addr} for metrics"))?;
+                tracing::info!(
+                    "metrics on http://{}/metrics",
+                    metrics_listener.local_addr()?
+                );
+                Some(tokio::spawn(
+                    axum::serve(metrics_listener, web::metrics::router(handle)).into_future(),
+                ))
+            }
+            _ => None,
+        };
         tracing::info!(
-            "serving {entries} entries on http://{} (ready in {:.0?})",
+            "serving {entries} entries on http://{}{base}/ (ready in {:.0?})",
             listener.local_addr()?,
             started.elapsed()
         );
-        axum::serve(listener, web::router(state))
+        let served = axum::serve(listener, web::router(state))
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .context("serving")
+            .context("serving");
+        if let Some(task) = metrics_server {
+            task.abort();
+        }
+        served
     })?;
     if let Some(recorder) = recorder {
         recorder.close();
@@ -681,7 +787,10 @@ fn search_command(args: &SearchArgs, today: NaiveDate) -> anyhow::Result<ExitCod
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&web::search_json(&results))?
+            serde_json::to_string_pretty(&web::search_json(
+                &results,
+                live.library().site.base_path()
+            ))?
         );
         return Ok(ExitCode::SUCCESS);
     }

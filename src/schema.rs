@@ -7,6 +7,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::content::site::{
+    DEFAULT_EXIT_URL, DEFAULT_NAME, DEFAULT_TAGLINE, MAX_NAME_CHARS, MAX_TAGLINE_CHARS,
+};
 use crate::content::{
     CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, Kind, MAX_SUMMARY_CHARS, REQUIRED,
 };
@@ -290,7 +293,7 @@ pub fn entry_template(
     t.push_str("# contact:\n");
     t.push_str("#   phone: 01632 960000\n");
     t.push_str("#   email: help@example.org.uk\n");
-    t.push_str("#   address: 1 Example Street, Stafford ST16 2AA\n");
+    t.push_str("#   address: 1 Example Street, Exampletown AB1 2CD\n");
     t.push_str("#   hours: Monday to Friday, 9am to 5pm\n");
     t.push_str("#   referral: How a school refers a child, or how people get access.\n");
     t.push_str("# Optional. Who pays: free, free-to-schools or paid.\n");
@@ -360,6 +363,90 @@ pub fn entry_template(
         );
     }
     t
+}
+
+/// A JSON Schema (draft 2020-12) of `content/site.yaml`. As for entries,
+/// `signpost check` is the authority; this is for editors.
+pub fn site_schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Signpost site settings",
+        "description": "content/site.yaml: what differs between one authority's Signpost and another's. Every setting is optional.",
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS, "default": DEFAULT_NAME,
+                     "description": "The site's name: header, page titles, feed."},
+            "tagline": {"type": "string", "minLength": 1, "maxLength": MAX_TAGLINE_CHARS, "default": DEFAULT_TAGLINE,
+                        "description": "A few words under the name."},
+            "authority": {"type": "string", "minLength": 1, "maxLength": MAX_TAGLINE_CHARS,
+                          "description": "Who runs it: the footer and the feed's author."},
+            "base_url": {"type": "string", "format": "uri", "pattern": URL_PATTERN,
+                         "description": "The absolute address people reach it at. Feed and canonical links are built from it, and its path (e.g. /signpost/) prefixes every link and route."},
+            "emergency": {
+                "type": "array",
+                "description": "Local numbers shown after \"If a child is in immediate danger, call 999.\" on pages about abuse and support, and in every footer.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "label": {"type": "string", "minLength": 1, "description": "The service's name."},
+                        "phone": {"type": "string", "pattern": PHONE_PATTERN, "description": contact_description("phone")},
+                        "hours": {"type": "string", "minLength": 1, "description": "When it answers; leave out unless confirmed."}
+                    },
+                    "required": ["label", "phone"],
+                    "additionalProperties": false
+                }
+            },
+            "exit_url": {"type": "string", "format": "uri", "pattern": URL_PATTERN, "default": DEFAULT_EXIT_URL,
+                         "description": "Where \"Exit this page\" goes: a neutral page."},
+            "edit_url": {"type": "string", "pattern": r"\{path\}",
+                         "description": "\"Suggest a change\" on each entry; {path} is the entry's file relative to content/, e.g. organisations/childline.md."},
+            "feedback_email": {"type": "string", "format": "email", "pattern": r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$",
+                               "description": "Where people can email about the site and its entries."}
+        },
+        "additionalProperties": false
+    })
+}
+
+/// `signpost new site`: every setting, explained; the ones with defaults
+/// written out, the others commented with examples that pass the check.
+pub fn site_template() -> String {
+    format!(
+        "# Site settings: what differs between one authority's Signpost and another's.\n\
+         # Every setting is optional; `signpost check` checks this file like an entry.\n\
+         \n\
+         # The site's name, shown in the header, page titles and the feed (at most {MAX_NAME_CHARS} characters).\n\
+         name: {DEFAULT_NAME}\n\
+         # A few words under the name (at most {MAX_TAGLINE_CHARS} characters).\n\
+         tagline: {DEFAULT_TAGLINE}\n\
+         \n\
+         # Who runs it: shown in the footer, and the feed's author.\n\
+         # authority: Example County Council\n\
+         \n\
+         # The absolute address people reach the site at. Feed and canonical links are\n\
+         # built from it; its path (here /signpost/) prefixes every link and route, for\n\
+         # serving behind a reverse proxy under a path. Changing the path needs a restart.\n\
+         # base_url: https://www.example.gov.uk/signpost/\n\
+         \n\
+         # Local numbers shown after \"If a child is in immediate danger, call 999.\" on pages\n\
+         # about abuse and support services, and in every footer. Give hours only when\n\
+         # you have confirmed them with the service.\n\
+         # emergency:\n\
+         #   - label: Children's social care front door\n\
+         #     phone: 01632 960000\n\
+         #     hours: Monday to Friday, 9am to 5pm\n\
+         #   - label: Emergency duty team (out of hours)\n\
+         #     phone: 01632 960001\n\
+         \n\
+         # Where \"Exit this page\" goes: a neutral page that gives nothing away.\n\
+         exit_url: {DEFAULT_EXIT_URL}\n\
+         \n\
+         # \"Suggest a change to this entry\" on each entry page. {{path}} becomes the entry's\n\
+         # file relative to content/, such as organisations/childline.md.\n\
+         # edit_url: https://github.com/ORG/REPO/edit/main/content/{{path}}\n\
+         \n\
+         # Where people can email about the site and its entries.\n\
+         # feedback_email: signpost@example.gov.uk\n"
+    )
 }
 
 fn capitalised(s: &str) -> String {

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 mod common;
 use common::copy_dir;
+use common::hsds::{self, validator};
 
 fn signpost() -> Command {
     let mut command = common::signpost();
@@ -480,53 +481,6 @@ fn export_json_and_csv() {
     assert_eq!(&childline[column("sources")], "");
 }
 
-/// Loads an HSDS schema file, with `additionalProperties: false` added to
-/// every object as the upstream example check does.
-fn hsds_schema(path: &Path) -> Value {
-    fn strict(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                    map.insert("additionalProperties".into(), false.into());
-                }
-                map.values_mut().for_each(strict);
-            }
-            Value::Array(items) => items.iter_mut().for_each(strict),
-            _ => {}
-        }
-    }
-    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    strict(&mut schema);
-    schema
-}
-
-fn hsds_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/openreferral")
-}
-
-/// Resolves the HSDS files' relative `$ref`s ("phone.json") from disk.
-struct LocalHsds(PathBuf);
-
-impl jsonschema::Retrieve for LocalHsds {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let name = uri
-            .path()
-            .as_str()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let path = self.0.join(&name);
-        if !path.is_file() {
-            return Err(format!("no HSDS schema {name}").into());
-        }
-        Ok(hsds_schema(&path))
-    }
-}
-
 #[test]
 fn open_referral_export_validates_against_the_hsds_schemas() {
     let output = run(&["export", "--format", "openreferral"]);
@@ -539,18 +493,9 @@ fn open_referral_export_validates_against_the_hsds_schemas() {
     let organisations = export.as_array().unwrap();
     assert!(organisations.len() > 20);
 
-    let dir = hsds_dir();
     // The whole export: a package (array) of compiled organizations.
-    let package = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&hsds_schema(
-            &dir.join("compiled/organization_package.json"),
-        ))
-        .unwrap();
-    let errors: Vec<String> = package
-        .iter_errors(&export)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
+    let package = validator("compiled/organization_package.json");
+    let errors = hsds::errors(&package, &export);
     assert!(errors.is_empty(), "{errors:#?}");
     // The validator is strict: an unknown field or a bad id fails it.
     let mut broken = export.clone();
@@ -562,22 +507,14 @@ fn open_referral_export_validates_against_the_hsds_schemas() {
 
     // Each service again against the modular service.json, whose `$ref`s
     // (phone.json, service_area.json, …) load from the local files.
-    let service = jsonschema::options()
-        .should_validate_formats(true)
-        .with_base_uri("https://hsds.invalid/schema/service.json")
-        .with_retriever(LocalHsds(dir.clone()))
-        .build(&hsds_schema(&dir.join("service.json")))
-        .unwrap();
+    let service = validator("service.json");
     let mut services = 0;
     for org in organisations {
         assert!(org["id"].as_str().unwrap().len() == 36);
         for s in org["services"].as_array().unwrap() {
             services += 1;
             assert_eq!(s["organization_id"], org["id"]);
-            let errors: Vec<String> = service
-                .iter_errors(s)
-                .map(|e| format!("{e} at {}", e.instance_path()))
-                .collect();
+            let errors = hsds::errors(&service, s);
             assert!(errors.is_empty(), "{}: {errors:#?}", s["name"]);
         }
     }

@@ -223,7 +223,8 @@ async fn illustrative_case_studies_are_labelled_wherever_they_are_shown() {
         let entry_id = format!("entries/{}</id>", id(hit));
         if let Some(at) = feed.find(&entry_id) {
             in_feed += 1;
-            let item = &feed[at..at + feed[at..].find("</entry>").unwrap()];
+            let start = feed[..at].rfind("<entry>").unwrap();
+            let item = &feed[start..at + feed[at..].find("</entry>").unwrap()];
             assert_eq!(
                 item.contains("<category term=\"illustrative\" label=\"Illustrative example\"/>"),
                 labelled,
@@ -231,7 +232,8 @@ async fn illustrative_case_studies_are_labelled_wherever_they_are_shown() {
                 id(hit)
             );
             if labelled {
-                assert!(item.contains("<title>Illustrative example"), "{}", id(hit));
+                let title = &item[item.find("<title").unwrap()..item.find("</title>").unwrap()];
+                assert!(title.contains(">Illustrative example: "), "{}", id(hit));
             }
         }
     }

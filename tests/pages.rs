@@ -351,17 +351,20 @@ async fn updates_are_newest_first_and_the_feed_is_atom() {
             .starts_with("application/atom+xml")
     );
     let xml = &reply.body;
-    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
+    assert!(xml.starts_with("<?xml version=\"1.0\"?>"));
     assert!(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
     assert!(xml.contains("<id>tag:signpost,2025:feed</id>"));
-    assert!(xml.contains("<updated>2026-01-10T00:00:00Z</updated>"));
+    assert!(xml.contains("<updated>2026-01-10T00:00:00+00:00</updated>"));
     assert!(xml.contains("rel=\"self\""));
+    // Without a base_url the links are root-relative, never from the Host.
+    assert!(xml.contains("<link href=\"/feed.xml\" rel=\"self\""));
     let n = common::library(&fixture("small")).entries().len();
     assert_eq!(xml.matches("<entry>").count(), n);
     assert_eq!(xml.matches("<summary>").count(), n);
     assert!(xml.contains("<title>National children&apos;s helpline</title>"));
     // An illustrative case study says so in its title and its category.
-    let case = &xml[xml.find("entries/consent-from-reception</id>").unwrap()..];
+    let at = xml.find("entries/consent-from-reception</id>").unwrap();
+    let case = &xml[xml[..at].rfind("<entry>").unwrap()..];
     let case = &case[..case.find("</entry>").unwrap()];
     assert!(case.contains("<title>Illustrative example: Consent taught from Reception</title>"));
     assert!(case.contains("<category term=\"illustrative\" label=\"Illustrative example\"/>"));
@@ -372,23 +375,26 @@ async fn updates_are_newest_first_and_the_feed_is_atom() {
 #[tokio::test]
 async fn static_files_are_served_with_cache_headers() {
     let app = small();
-    for (path, ct) in [
-        ("/static/signpost.css", "text/css"),
-        ("/static/signpost.js", "javascript"),
-    ] {
-        let reply = app.get(path).await;
-        assert_eq!(reply.status, 200, "{path}");
-        assert!(
-            reply.headers["content-type"].to_str().unwrap().contains(ct),
-            "{path}"
-        );
-        assert!(
-            reply.headers["cache-control"]
-                .to_str()
-                .unwrap()
-                .contains("max-age"),
-            "{path}"
-        );
+    let home = app.get("/").await.body;
+    for (name, ct) in [("signpost.css", "text/css"), ("signpost.js", "javascript")] {
+        let (stem, extension) = name.split_once('.').unwrap();
+        let pattern = regex::Regex::new(&format!(
+            r#""(/static/{stem}\.[0-9a-f]{{16}}\.{extension})""#
+        ))
+        .unwrap();
+        let hashed = &pattern.captures(&home).unwrap()[1];
+        for (path, cache) in [
+            (hashed, "public, max-age=31536000, immutable"),
+            (&format!("/static/{name}")[..], "public, no-cache"),
+        ] {
+            let reply = app.get(path).await;
+            assert_eq!(reply.status, 200, "{path}");
+            assert!(
+                reply.headers["content-type"].to_str().unwrap().contains(ct),
+                "{path}"
+            );
+            assert_eq!(reply.headers["cache-control"], cache, "{path}");
+        }
     }
 }
 

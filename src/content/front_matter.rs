@@ -227,7 +227,8 @@ fn singular(key: &str) -> &str {
     }
 }
 
-/// Parses one entry file. `id` is the file stem, already validated.
+/// Parses one entry file. `id` is the file stem, already validated; `base`
+/// is the site's path prefix, for links within the site in the body.
 pub fn parse(
     path: &Path,
     id: EntryId,
@@ -235,6 +236,7 @@ pub fn parse(
     text: &str,
     taxonomy: &Taxonomy,
     rules: Rules,
+    base: &str,
 ) -> Result<Parsed, Vec<ContentError>> {
     let Some(split) = split(text) else {
         return Err(vec![
@@ -419,7 +421,7 @@ pub fn parse(
             sources,
             illustrative,
             response,
-            body_html: markdown::render(split.body),
+            body_html: markdown::render(split.body, base),
             body_text: markdown::plain_text(split.body),
         },
         provider_at: (provider_at.0 + 1, provider_at.1),
@@ -479,7 +481,7 @@ fn read_contact(r: &mut Reader<'_>) -> Option<Contact> {
     if let Some(phone) = contact.phone.as_deref().filter(|p| !is_uk_phone(p)) {
         let message = format!("`contact.phone`: `{phone}` is not a UK phone number");
         r.error_at("phone", None, message).suggestion = Some(
-            "write one number: 0 and 9 or 10 more digits (0300 123 4567), +44 …, or a short number such as 116 123"
+            "write one number: 0 and 9 or 10 more digits (01632 960000), +44 …, or a short number such as 116 123"
                 .into(),
         );
     }
@@ -883,6 +885,7 @@ L.
             &text,
             &taxonomy,
             rules,
+            "",
         )
     }
 

@@ -7,10 +7,12 @@ mod entry;
 mod front_matter;
 mod markdown;
 pub mod review;
+pub mod site;
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -26,7 +28,13 @@ pub use front_matter::{
 /// at lines of an entry file (the link checker).
 pub use front_matter::{Split, split as split_front_matter};
 
+pub use site::{SITE_FILE, Site};
+
 use crate::taxonomy::{Taxonomy, suggest};
+
+/// The fingerprint's hash: SipHash-1-3 with fixed keys, so every machine
+/// running the same release computes the same fingerprint for the same files.
+type FingerprintHasher = siphasher::sip::SipHasher13;
 
 /// A checked bank: the taxonomy and every entry, sorted by id.
 #[derive(Debug)]
@@ -34,7 +42,11 @@ pub struct Library {
     pub taxonomy: Taxonomy,
     entries: Vec<Entry>,
     by_id: HashMap<EntryId, usize>,
+    /// The settings of `site.yaml` (the defaults without one).
+    pub site: Arc<Site>,
     /// Changes whenever any content file (or this program's version) does.
+    /// It hashes each file's path relative to the content directory and its
+    /// text, nothing of the machine: replicas serving the same commit agree.
     pub fingerprint: String,
 }
 
@@ -64,8 +76,14 @@ impl Library {
             taxonomy,
             entries,
             by_id,
+            site: Arc::new(Site::default()),
             fingerprint,
         }
+    }
+
+    pub fn with_site(mut self, site: Site) -> Library {
+        self.site = Arc::new(site);
+        self
     }
 }
 
@@ -95,8 +113,9 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
 /// [`load`] with other [`Rules`].
 pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
     let mut diagnostics = Vec::new();
-    let mut fingerprint = DefaultHasher::new();
+    let mut fingerprint = FingerprintHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut fingerprint);
+    let site = read_site(dir, &mut fingerprint, &mut diagnostics);
 
     let taxonomy_path = dir.join(TAXONOMY_FILE);
     let taxonomy = match std::fs::read_to_string(&taxonomy_path) {
@@ -116,6 +135,7 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
             None
         }
     };
+    let base = site.as_ref().map_or("", Site::base_path).to_string();
     let files = entry_files(dir, &mut diagnostics);
     let mut parsed = Vec::with_capacity(files.len());
     let mut texts = Vec::with_capacity(files.len());
@@ -123,10 +143,11 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
         let mut seen: HashMap<EntryId, PathBuf> = HashMap::new();
         for (path, kind) in files {
             let Some((mut entry, text)) = read_entry(
-                &path,
+                (dir, &path),
                 kind,
                 taxonomy,
                 rules,
+                &base,
                 &mut fingerprint,
                 &mut diagnostics,
             ) else {
@@ -161,12 +182,15 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
     }
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let has_errors = diagnostics.iter().any(ContentError::is_error);
-    let library = match (taxonomy, has_errors) {
-        (Some(taxonomy), false) => Some(Library::from_entries(
-            taxonomy,
-            parsed.into_iter().map(|(_, p)| p.entry).collect(),
-            format!("{:016x}", fingerprint.finish()),
-        )),
+    let library = match (taxonomy, site, has_errors) {
+        (Some(taxonomy), Some(site), false) => Some(
+            Library::from_entries(
+                taxonomy,
+                parsed.into_iter().map(|(_, p)| p.entry).collect(),
+                format!("{:016x}", fingerprint.finish()),
+            )
+            .with_site(site),
+        ),
         _ => None,
     };
     Checked {
@@ -206,7 +230,10 @@ fn entry_files(dir: &Path, diagnostics: &mut Vec<ContentError>) -> Vec<(PathBuf,
         let path = dir.join(&name);
         match Kind::ALL.into_iter().find(|k| k.folder() == name) {
             Some(kind) if is_dir => files.extend(folder_files(&path, kind, diagnostics)),
-            _ if !is_dir && (name == TAXONOMY_FILE || name.eq_ignore_ascii_case("README.md")) => {}
+            _ if !is_dir
+                && (name == TAXONOMY_FILE
+                    || name == SITE_FILE
+                    || name.eq_ignore_ascii_case("README.md")) => {}
             _ => {
                 let folders = Kind::ALL.map(Kind::folder);
                 diagnostics.push(
@@ -251,12 +278,49 @@ fn folder_files(
         .collect()
 }
 
+/// `site.yaml`, checked; the defaults when there is none. `None` when it
+/// has errors (they are in `diagnostics`).
+fn read_site(
+    dir: &Path,
+    fingerprint: &mut FingerprintHasher,
+    diagnostics: &mut Vec<ContentError>,
+) -> Option<Site> {
+    let path = dir.join(SITE_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(Site::default()),
+        Err(e) => {
+            diagnostics.push(ContentError::new(
+                &path,
+                1,
+                1,
+                format!("cannot read the site settings: {e}"),
+            ));
+            return None;
+        }
+    };
+    SITE_FILE.hash(fingerprint);
+    text.hash(fingerprint);
+    site::parse(&path, &text)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok()
+}
+
+/// An entry's file relative to the content directory, with `/` between
+/// parts: what `edit_url`'s `{path}` stands for, and what the fingerprint
+/// hashes (never the absolute path, which differs between machines).
+pub fn relative_path(kind: Kind, id: &EntryId) -> String {
+    format!("{}/{id}.md", kind.folder())
+}
+
+/// One entry file; `(dir, path)` are the content directory and the file.
 fn read_entry(
-    path: &Path,
+    (dir, path): (&Path, &Path),
     kind: Kind,
     taxonomy: &Taxonomy,
     rules: Rules,
-    fingerprint: &mut DefaultHasher,
+    base: &str,
+    fingerprint: &mut FingerprintHasher,
     diagnostics: &mut Vec<ContentError>,
 ) -> Option<(front_matter::Parsed, String)> {
     let stem = path
@@ -287,9 +351,12 @@ fn read_entry(
             return None;
         }
     };
-    path.hash(fingerprint);
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    for part in relative.components() {
+        part.as_os_str().to_string_lossy().hash(fingerprint);
+    }
     text.hash(fingerprint);
-    front_matter::parse(path, id, kind, &text, taxonomy, rules)
+    front_matter::parse(path, id, kind, &text, taxonomy, rules, base)
         .map_err(|errors| diagnostics.extend(errors))
         .ok()
         .map(|parsed| (parsed, text))

@@ -42,11 +42,35 @@ impl<'a> LineIndex<'a> {
     pub fn find_key(&self, key: &str, from: usize) -> Option<(usize, usize)> {
         (from.max(1)..=self.line_count()).find_map(|line| {
             let text = self.line_text(line);
+            // A key may open a list item: `  - label: …`.
             let trimmed = text.trim_start();
+            let trimmed = trimmed.strip_prefix("- ").map_or(trimmed, str::trim_start);
             let rest = trimmed.strip_prefix(key)?;
             rest.starts_with(':')
-                .then(|| (line, text.len() - trimmed.len() + 1))
+                .then(|| (line, text[..text.len() - trimmed.len()].chars().count() + 1))
         })
+    }
+
+    /// The list items of the block under the key on line `key_line`: the
+    /// line and column of each `- `, up to the next line indented no more
+    /// than the key that is not an item.
+    pub fn list_items(&self, key_line: usize) -> Vec<(usize, usize)> {
+        let indent = |text: &str| text.len() - text.trim_start().len();
+        let key_indent = indent(self.line_text(key_line));
+        let mut items = Vec::new();
+        for line in key_line + 1..=self.line_count() {
+            let text = self.line_text(line);
+            let trimmed = text.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if trimmed == "-" || trimmed.starts_with("- ") {
+                items.push((line, indent(text) + 1));
+            } else if indent(text) <= key_indent {
+                break;
+            }
+        }
+        items
     }
 
     /// The first occurrence of `value` as a whole word at or after line
@@ -154,6 +178,15 @@ mod tests {
         assert_eq!(index.find_item("sources", 3, None), None);
         let flow = LineIndex::new("sources: [{title: A, url: x}]\n");
         assert_eq!(flow.find_item("sources", 0, Some("url")), None);
+    }
+
+    #[test]
+    fn list_items_and_their_keys() {
+        let index =
+            LineIndex::new("a:\n  - label: x\n    phone: 1\n  # note\n  - label: y\nb: 2\n- c\n");
+        assert_eq!(index.list_items(1), [(2, 3), (5, 3)]);
+        assert_eq!(index.find_key("label", 3), Some((5, 5)));
+        assert_eq!(index.find_key("phone", 0), Some((3, 5)));
     }
 
     #[test]

@@ -64,7 +64,7 @@ const OPEN_AGE_END: u8 = 25;
 
 /// When a search names ages or places, the entries made for them rank above
 /// those that merely include them: a Year 8 lesson before guidance for ages
-/// 4-18, the Tamworth service before the county one before the national.
+/// 4-18, a district's service before the county's before the national one.
 pub(super) fn fit_boosts(
     index: &LiveIndex,
     request: &SearchRequest,

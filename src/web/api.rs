@@ -31,19 +31,25 @@ async fn search_handler(
     let request = SearchRequest::from_query(raw.as_deref().unwrap_or_default(), live.index())?;
     let results = live.run(&request)?;
     state.record_search(&live, &request, results.total == 0);
-    Ok(Json(search_json(&results)).into_response())
+    super::metrics::search("api", results.total);
+    Ok(Json(search_json(&results, live.library().site.base_path())).into_response())
 }
 
 /// The `/api/search` body; also what `signpost search --json` prints.
 ///
 /// Serialised straight from borrowed results: building a `serde_json::Value`
-/// tree of every facet count cost more than the search itself.
-pub fn search_json<'a>(results: &'a SearchResults<'a>) -> SearchBody<'a> {
+/// tree of every facet count cost more than the search itself. `base` is
+/// the site's path prefix, which each hit's `path` starts with.
+pub fn search_json<'a>(results: &'a SearchResults<'a>, base: &str) -> SearchBody<'a> {
     SearchBody {
         total: results.total,
         page: results.page,
         per_page: results.per_page,
-        hits: results.hits.iter().map(HitBody::new).collect(),
+        hits: results
+            .hits
+            .iter()
+            .map(|hit| HitBody::new(hit, base))
+            .collect(),
         facets: FacetsBody(&results.facets),
         interpreted: &results.interpreted,
         corrected: results.corrected.as_deref(),
@@ -87,7 +93,7 @@ struct HitBody<'a> {
 }
 
 impl<'a> HitBody<'a> {
-    fn new(hit: &'a search::Hit<'a>) -> HitBody<'a> {
+    fn new(hit: &'a search::Hit<'a>, base: &str) -> HitBody<'a> {
         let e = hit.entry;
         HitBody {
             id: e.id.as_str(),
@@ -95,7 +101,7 @@ impl<'a> HitBody<'a> {
             title: &e.title,
             summary: &e.summary,
             url: &e.url,
-            path: format!("/entries/{}", e.id),
+            path: format!("{base}/entries/{}", e.id),
             snippet: &hit.snippet,
             topics: &e.topics,
             ages: &e.ages,
@@ -155,7 +161,10 @@ pub fn entry_json(library: &Library, entry: &Entry, today: chrono::NaiveDate) ->
             "due_for_review".into(),
             json!(entry.is_due_for_review(today)),
         );
-        map.insert("path".into(), json!(format!("/entries/{}", entry.id)));
+        map.insert(
+            "path".into(),
+            json!(format!("{}/entries/{}", library.site.base_path(), entry.id)),
+        );
         if let Some(provider) = entry
             .provider
             .as_ref()

@@ -163,7 +163,7 @@ fn benches(c: &mut Criterion) {
                 let request =
                     SearchRequest::from_query(black_box(query), f.live.index()).expect("ok");
                 let results = f.live.run(&request).expect("results");
-                serde_json::to_vec(&web::search_json(&results)).expect("json")
+                serde_json::to_vec(&web::search_json(&results, "")).expect("json")
             })
         });
     }

@@ -138,7 +138,9 @@ pub(super) async fn entry_page(
         .clone()
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     let page = EntryPage {
-        layout: Layout::new(entry.title.clone(), "").with_exit(sensitive),
+        layout: Layout::new(entry.title.clone(), "")
+            .with_exit(sensitive)
+            .with_entry(entry),
         kind: entry.kind.label(),
         illustrative: illustrative_label(entry),
         title: entry.title.clone(),

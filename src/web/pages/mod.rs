@@ -17,24 +17,25 @@ mod home;
 mod search;
 mod updates;
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 
 use super::AppState;
-use crate::content::{Entry, Kind, Library};
+use super::assets::{self, Assets};
+use crate::content::{Entry, Kind, Library, Site};
 use crate::facet::Facet;
 use crate::search::{Engine, SearchRequest, SearchResults};
 use crate::taxonomy::VocabularyName;
 pub(super) use errors::{PageError, not_found_page};
 
-/// Bumped with the crate version, so cached CSS and JS are refreshed.
-pub(super) const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Where "Exit this page" goes: a neutral page (the GOV.UK pattern).
-pub(super) const EXIT_URL: &str = "https://www.bbc.co.uk/weather";
 /// Entries shown on `/updates` and in the feed.
 pub(super) const UPDATES_LIMIT: usize = 100;
 pub(super) const FEED_LIMIT: usize = 50;
@@ -76,20 +77,76 @@ pub fn routes() -> Router<AppState> {
 
 // ---------------------------------------------------------------- layout
 
+tokio::task_local! {
+    /// The request being answered, for the page frame: set around every
+    /// request by [`with_request`], so error pages rendered far from any
+    /// handler state still carry the site's name, numbers and path.
+    static REQUEST: Arc<RequestContext>;
+}
+
+struct RequestContext {
+    site: Arc<Site>,
+    /// The path (without the site's prefix) and query, for the canonical link.
+    path_and_query: String,
+}
+
+/// Middleware: makes the serving bank's [`Site`] and the request's path
+/// known to the pages rendered for this request.
+pub(in crate::web) async fn with_request(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let site = state.live().library().site.clone();
+    let uri = request.uri();
+    let path = uri
+        .path()
+        .strip_prefix(site.base_path())
+        .unwrap_or(uri.path());
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_string(),
+    };
+    let context = Arc::new(RequestContext {
+        site,
+        path_and_query,
+    });
+    REQUEST.scope(context, next.run(request)).await
+}
+
 pub(super) struct NavItem {
     pub(super) href: &'static str,
     pub(super) label: &'static str,
     pub(super) current: bool,
 }
 
-/// What every page's frame needs.
+/// A local number under the 999 line.
+pub(super) struct EmergencyLine {
+    pub(super) label: String,
+    pub(super) phone: String,
+    pub(super) phone_href: String,
+    pub(super) hours: Option<String>,
+}
+
+/// What every page's frame needs. Every root-relative link a page prints
+/// (`/search?…`, `/entries/x`) is written after `base`, the path of the
+/// site's `base_url`.
 pub(super) struct Layout {
     pub(super) title: String,
     pub(super) nav: Vec<NavItem>,
-    /// Show "Exit this page" and the 999 line.
+    /// Show "Exit this page" and the 999 line at the top.
     pub(super) exit: bool,
-    pub(super) exit_url: &'static str,
-    pub(super) asset_version: &'static str,
+    pub(super) site: Arc<Site>,
+    /// `""` at the root of a host, else the path prefix (`/signpost`).
+    pub(super) base: String,
+    pub(super) assets: &'static Assets,
+    pub(super) emergency: Vec<EmergencyLine>,
+    /// Absolute, from `base_url`, when it is set.
+    pub(super) canonical: Option<String>,
+    /// "Suggest a change to this entry", from `edit_url`.
+    pub(super) edit_href: Option<String>,
+    /// A `mailto:` for `feedback_email`, about this page.
+    pub(super) feedback_href: Option<String>,
 }
 
 impl Layout {
@@ -107,17 +164,58 @@ impl Layout {
             current: href == current,
         })
         .collect();
+        let (site, canonical) = REQUEST
+            .try_with(|r| {
+                let canonical = r
+                    .site
+                    .base_url
+                    .as_ref()
+                    .map(|_| r.site.absolute(&r.path_and_query));
+                (r.site.clone(), canonical)
+            })
+            .unwrap_or_default();
+        let emergency = site
+            .emergency
+            .iter()
+            .map(|c| EmergencyLine {
+                label: c.label.clone(),
+                phone: c.phone.clone(),
+                phone_href: tel_href(&c.phone),
+                hours: c.hours.clone(),
+            })
+            .collect();
         Layout {
             title: title.into(),
             nav,
             exit: false,
-            exit_url: EXIT_URL,
-            asset_version: ASSET_VERSION,
+            base: site.base_path().to_string(),
+            assets: assets::assets(),
+            emergency,
+            canonical,
+            edit_href: None,
+            feedback_href: None,
+            site,
         }
     }
 
     fn with_exit(mut self, exit: bool) -> Layout {
         self.exit = exit;
+        self
+    }
+
+    /// On an entry's page: where to suggest a change to its file, and an
+    /// email about it.
+    fn with_entry(mut self, entry: &Entry) -> Layout {
+        self.edit_href = self
+            .site
+            .edit_href(&crate::content::relative_path(entry.kind, &entry.id));
+        if let Some(email) = &self.site.feedback_email {
+            let subject = form_urlencoded::Serializer::new(String::new())
+                .append_pair("subject", &format!("{}: {}", self.site.name, entry.title))
+                .finish()
+                .replace('+', "%20");
+            self.feedback_href = Some(format!("mailto:{email}?{subject}"));
+        }
         self
     }
 }
