@@ -138,8 +138,8 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group(format!("search_{n}"));
     for (name, query) in REQUESTS {
-        let request =
-            SearchRequest::from_query(query, f.live.index()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let request = SearchRequest::from_query(query, f.live.index())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let results = f.live.run(&request).expect("results");
         eprintln!(
             "{name:<26} {:>5} results, {} hits on the page, {} facets  ({query})",
@@ -159,7 +159,8 @@ fn benches(c: &mut Criterion) {
     for (name, query) in [REQUESTS[3], REQUESTS[9]] {
         group.bench_function(name, |b| {
             b.iter(|| {
-                let request = SearchRequest::from_query(black_box(query), f.live.index()).expect("ok");
+                let request =
+                    SearchRequest::from_query(black_box(query), f.live.index()).expect("ok");
                 let results = f.live.run(&request).expect("results");
                 serde_json::to_vec(&web::search_json(&results)).expect("json")
             })

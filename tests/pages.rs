@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{App, Reply, app, fixture};
+use common::{App, Reply, app, copy_dir, fixture};
 
 fn small() -> App {
     app(&fixture("small"))
@@ -242,6 +242,65 @@ async fn an_organisation_page_has_contact_exit_and_999() {
     assert!(body.contains("<dt>Phone</dt><dd><a href=\"tel:0800000000\">0800 000 000</a></dd>"));
     assert!(body.contains("<dt>How to refer or get help</dt>"));
     assert!(body.contains("<p>A national helpline where children can talk about anything"));
+}
+
+/// The small bank with `domestic-abuse` renamed `abuse-at-home`
+/// everywhere (flagged `sensitive` or not), and a teaching resource on it.
+fn renamed_topic_bank(flagged: bool) -> (App, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("small"), &content);
+    for file in walk(&content) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text.replace("domestic-abuse", "abuse-at-home")).unwrap();
+    }
+    let taxonomy = content.join("taxonomy.yaml");
+    let text = std::fs::read_to_string(&taxonomy).unwrap();
+    assert!(
+        text.contains("  - id: abuse-at-home\n    label: Domestic abuse\n    sensitive: true\n")
+    );
+    if !flagged {
+        std::fs::write(&taxonomy, text.replace("    sensitive: true\n", "")).unwrap();
+    }
+    std::fs::write(
+        content.join("resources/abuse-at-home-lessons.md"),
+        "---\ntitle: Lessons on abuse at home\nsummary: Lessons for tests.\ntopics: [abuse-at-home]\nages: \"11-16\"\nareas: [national]\nreviewed: 2026-01-10\n---\nLessons.\n",
+    )
+    .unwrap();
+    (app(&content), tmp)
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.path().is_dir() {
+            files.extend(walk(&entry.path()));
+        } else {
+            files.push(entry.path());
+        }
+    }
+    files
+}
+
+/// "Exit this page" follows the taxonomy's `sensitive` flag, not a topic
+/// id: renaming a topic keeps its safety button, unflagging removes it.
+#[tokio::test]
+async fn the_exit_button_follows_the_sensitive_flag_not_the_topic_id() {
+    let exit = "data-exit>Exit this page</a>";
+    let (flagged, _tmp) = renamed_topic_bank(true);
+    let reply = flagged.get("/entries/abuse-at-home-lessons").await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.contains(exit), "{}", reply.body);
+    let reply = flagged.get("/entries/porn-ks4").await;
+    assert!(!reply.body.contains(exit), "an unflagged topic has none");
+
+    let (unflagged, _tmp) = renamed_topic_bank(false);
+    let reply = unflagged.get("/entries/abuse-at-home-lessons").await;
+    assert_eq!(reply.status, 200);
+    assert!(!reply.body.contains(exit), "{}", reply.body);
+    // Services keep it whatever their topics.
+    let reply = unflagged.get("/entries/tamworth-da-service").await;
+    assert!(reply.body.contains(exit));
 }
 
 #[tokio::test]

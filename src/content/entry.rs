@@ -7,6 +7,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
+pub use crate::taxonomy::Kind;
 use crate::taxonomy::{KEY_STAGES, KeyStage};
 
 /// An entry's permanent id: its file stem, `^[a-z0-9]+(-[a-z0-9]+)*$`.
@@ -48,66 +49,6 @@ impl FromStr for EntryId {
 impl fmt::Display for EntryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// The five kinds of entry, one folder each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Organisation,
-    Training,
-    Resource,
-    Guidance,
-    CaseStudy,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Organisation,
-        Kind::Training,
-        Kind::Resource,
-        Kind::Guidance,
-        Kind::CaseStudy,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Kind::Organisation => "organisation",
-            Kind::Training => "training",
-            Kind::Resource => "resource",
-            Kind::Guidance => "guidance",
-            Kind::CaseStudy => "case-study",
-        }
-    }
-
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Organisation => "organisations",
-            Kind::Training => "training",
-            Kind::Resource => "resources",
-            Kind::Guidance => "guidance",
-            Kind::CaseStudy => "case-studies",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Organisation => "Support organisation",
-            Kind::Training => "Training",
-            Kind::Resource => "Teaching resource",
-            Kind::Guidance => "Guidance",
-            Kind::CaseStudy => "Case study",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.id() == id)
-    }
-}
-
-impl Serialize for Kind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
     }
 }
 

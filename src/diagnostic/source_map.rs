@@ -49,6 +49,20 @@ impl<'a> LineIndex<'a> {
         })
     }
 
+    /// The first line at or after `from` that holds `key: value` (as a
+    /// mapping entry or a list item, the value maybe quoted), and the key's
+    /// column: where a taxonomy term's `id: …` is.
+    pub fn find_key_value(&self, key: &str, value: &str, from: usize) -> Option<(usize, usize)> {
+        (from.max(1)..=self.line_count()).find_map(|line| {
+            let text = self.line_text(line);
+            let item = text.trim_start();
+            let item = item.strip_prefix("- ").map_or(item, str::trim_start);
+            let rest = item.strip_prefix(key)?.strip_prefix(':')?;
+            let found = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+            (found == value).then(|| (line, text.len() - item.len() + 1))
+        })
+    }
+
     /// The first occurrence of `value` as a whole word at or after line
     /// `from`: inside a key's block this finds the offending list item.
     pub fn find_value(&self, value: &str, from: usize) -> Option<(usize, usize)> {
@@ -94,6 +108,16 @@ mod tests {
         assert_eq!(index.find_key("phone", 0), Some((4, 3)));
         assert_eq!(index.locate("topics", Some("sexting")), (2, 19));
         assert_eq!(index.locate("missing", None), (1, 1));
+    }
+
+    #[test]
+    fn key_values_are_found_as_items_or_entries() {
+        let index =
+            LineIndex::new("topics:\n  - id: consent\n    label: Consent\n  - id: \"porn\"\n");
+        assert_eq!(index.find_key_value("id", "consent", 0), Some((2, 5)));
+        assert_eq!(index.find_key_value("id", "porn", 0), Some((4, 5)));
+        assert_eq!(index.find_key_value("label", "Consent", 0), Some((3, 5)));
+        assert_eq!(index.find_key_value("id", "consent", 3), None);
     }
 
     #[test]

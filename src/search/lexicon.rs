@@ -13,30 +13,6 @@ use crate::content::{Kind, Library};
 use crate::facet::Facet;
 use crate::taxonomy::Term;
 
-/// The ages a phase named in a query stands for; sectors not listed here
-/// (special schools, alternative provision) are read as the sector facet.
-const PHASE_AGES: [(&str, (u8, u8)); 4] = [
-    ("early-years", (0, 5)),
-    ("primary", (4, 11)),
-    ("secondary", (11, 16)),
-    ("post-16", (16, 19)),
-];
-
-/// Names for the kinds of entry beyond their labels.
-const KIND_NAMES: [(Kind, &[&str]); 5] = [
-    (
-        Kind::Organisation,
-        &["organisation", "organization", "service", "charity"],
-    ),
-    (Kind::Training, &["training", "course", "cpd", "briefing"]),
-    (
-        Kind::Resource,
-        &["resource", "teaching resource", "teaching material"],
-    ),
-    (Kind::Guidance, &["guidance", "statutory guidance"]),
-    (Kind::CaseStudy, &["case study", "case studies", "example"]),
-];
-
 /// What a name of the filter lexicon selects.
 #[derive(Debug, Clone)]
 pub(super) enum Target {
@@ -119,8 +95,10 @@ impl Lexicon {
                 .collect()
         };
         for term in taxonomy.sectors.terms() {
-            let target = match PHASE_AGES.iter().find(|(id, _)| *id == term.id) {
-                Some(&(_, ages)) => Target::Phase {
+            // A sector with ages is a phase (the taxonomy's, or the SPEC's
+            // defaults for early years, primary, secondary and post-16).
+            let target = match term.ages {
+                Some(ages) => Target::Phase {
                     id: term.id.clone(),
                     label: term.label.clone(),
                     ages,
@@ -164,9 +142,9 @@ impl Lexicon {
         for term in taxonomy.audiences.terms() {
             lexicon.add_concept(Facet::Audience, &term.id, names(term));
         }
-        for (kind, extra) in KIND_NAMES {
+        for kind in Kind::ALL {
             let names = std::iter::once(kind.label().to_string())
-                .chain(extra.iter().map(|s| s.to_string()))
+                .chain(taxonomy.kind_aliases(kind).iter().cloned())
                 .collect();
             lexicon.add_concept(Facet::Kind, kind.id(), names);
         }
@@ -318,5 +296,52 @@ impl Lexicon {
     /// The bank uses this word (lowercased).
     pub(crate) fn knows(&self, word: &str) -> bool {
         self.words.contains_key(word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_lexicon::{TAXONOMY, lexicon, lexicon_of};
+    use super::*;
+
+    fn phase(lexicon: &Lexicon, word: &str) -> Option<(u8, u8)> {
+        lexicon.filters.iter().find_map(|f| match &f.target {
+            Target::Phase { ages, .. } if f.words == [word] => Some(*ages),
+            _ => None,
+        })
+    }
+
+    fn kind_of(lexicon: &Lexicon, name: &str) -> Option<String> {
+        let stems = lexicon.stems(name);
+        lexicon
+            .concepts
+            .iter()
+            .find(|c| c.words == stems && c.target.0 == Facet::Kind)
+            .map(|c| c.target.1.clone())
+    }
+
+    #[test]
+    fn phases_and_kind_names_default_to_the_spec() {
+        let lexicon = lexicon();
+        assert_eq!(phase(&lexicon, "primary"), Some((4, 11)));
+        assert_eq!(phase(&lexicon, "secondary"), Some((11, 16)));
+        assert_eq!(phase(&lexicon, "special"), None);
+        assert_eq!(kind_of(&lexicon, "course").as_deref(), Some("training"));
+        assert_eq!(kind_of(&lexicon, "workshop"), None);
+    }
+
+    #[test]
+    fn phases_and_kind_names_come_from_the_taxonomy() {
+        let taxonomy = TAXONOMY.replace(
+            "    label: Secondary\n",
+            "    label: Secondary\n    ages: \"11-19\"\n",
+        ) + "kinds:\n  - id: training\n    aliases: [workshop]\n";
+        let lexicon = lexicon_of(&taxonomy, &[]);
+        assert_eq!(phase(&lexicon, "secondary"), Some((11, 19)));
+        assert_eq!(phase(&lexicon, "primary"), Some((4, 11)));
+        assert_eq!(kind_of(&lexicon, "workshop").as_deref(), Some("training"));
+        // The label always counts; the default aliases were replaced.
+        assert_eq!(kind_of(&lexicon, "training").as_deref(), Some("training"));
+        assert_eq!(kind_of(&lexicon, "course"), None);
     }
 }

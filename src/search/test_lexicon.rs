@@ -77,7 +77,12 @@ formats:
 ";
 
 pub(crate) fn lexicon_with(bodies: &[&str]) -> Lexicon {
-    let taxonomy = Taxonomy::parse(Path::new("taxonomy.yaml"), TAXONOMY).unwrap();
+    lexicon_of(TAXONOMY, bodies)
+}
+
+/// A lexicon over another taxonomy.
+pub(crate) fn lexicon_of(taxonomy: &str, bodies: &[&str]) -> Lexicon {
+    let taxonomy = Taxonomy::parse(Path::new("taxonomy.yaml"), taxonomy).unwrap();
     let library = Library::from_entries(taxonomy, Vec::new(), String::new());
     let analyzer = tantivy::tokenizer::TokenizerManager::default()
         .get(crate::index::schema::TOKENIZER)

@@ -170,18 +170,10 @@ async fn taxonomy_handler(State(state): State<AppState>) -> Response {
     let live = state.live();
     let mut value = serde_json::to_value(&live.library().taxonomy).unwrap_or_default();
     if let Value::Object(map) = &mut value {
-        let kinds: Vec<Fixed> = crate::content::Kind::ALL
-            .iter()
-            .map(|k| Fixed {
-                id: k.id(),
-                label: k.label(),
-            })
-            .collect();
         let costs: Vec<Fixed> = COSTS
             .iter()
             .map(|&(id, label)| Fixed { id, label })
             .collect();
-        map.insert("kinds".into(), json!(kinds));
         map.insert("costs".into(), json!(costs));
         map.insert("key_stages".into(), json!(KEY_STAGES));
         map.insert("facets".into(), json!(Facet::ALL.map(Facet::param)));

@@ -51,15 +51,14 @@ pub(super) async fn entry_page(
         ))
     })?;
     let topics_vocabulary = library.taxonomy.vocabulary(VocabularyName::Topics);
+    // Topics flagged `sensitive` in the taxonomy (or below one) could put
+    // a reader at risk if seen, as could every service and case study.
     let sensitive = entry.kind == Kind::Organisation
         || entry.kind == Kind::CaseStudy
-        || entry.topics.iter().any(|t| {
-            topics_vocabulary.position(t).is_some_and(|p| {
-                topics_vocabulary
-                    .ancestors_and_self(p)
-                    .any(|a| SENSITIVE_TOPICS.contains(&topics_vocabulary.terms()[a].id.as_str()))
-            })
-        });
+        || entry
+            .topics
+            .iter()
+            .any(|t| topics_vocabulary.is_sensitive(t));
 
     let mut facts: Vec<(&'static str, String)> = vec![("Ages", entry.ages.describe())];
     let ks = key_stage_labels(entry);

@@ -39,17 +39,6 @@ pub(super) const EXIT_URL: &str = "https://www.bbc.co.uk/weather";
 pub(super) const UPDATES_LIMIT: usize = 100;
 pub(super) const FEED_LIMIT: usize = 50;
 pub(super) const RELATED_LIMIT: usize = 6;
-/// Top-level topics whose pages could put a reader at risk if seen; their
-/// entries (and every organisation and case study) get "Exit this page".
-pub(super) const SENSITIVE_TOPICS: [&str; 7] = [
-    "sexual-harassment",
-    "sexual-violence",
-    "harmful-sexual-behaviour",
-    "child-sexual-abuse",
-    "domestic-abuse",
-    "child-sexual-exploitation",
-    "victim-support",
-];
 /// Display order of the facet panel: the ones teachers reach for first.
 pub(super) const PANEL_ORDER: [Facet; 9] = [
     Facet::Kind,
