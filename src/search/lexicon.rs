@@ -11,7 +11,7 @@ use super::spelling::Spelling;
 use super::tokens::{Token, is_acronym, tokenize};
 use crate::content::{Kind, Library};
 use crate::facet::Facet;
-use crate::taxonomy::Term;
+use crate::taxonomy::{COSTS, Term};
 
 /// What a name of the filter lexicon selects.
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub(super) enum Target {
         facet: Facet,
         id: String,
         label: String,
+        /// More values selected with `id` (ORed).
+        also: Vec<String>,
     },
 }
 
@@ -107,6 +109,7 @@ impl Lexicon {
                     facet: Facet::Sector,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 },
             };
             lexicon.add_filter_names(&names(term), &target);
@@ -117,6 +120,7 @@ impl Lexicon {
                     facet: Facet::Ability,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 };
                 lexicon.add_filter_names(&names(term), &target);
             } else {
@@ -129,9 +133,35 @@ impl Lexicon {
                     facet: Facet::Area,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 };
                 lexicon.add_filter_names(&names(term), &target);
             }
+        }
+        // A cost's label also selects the costs whose labels begin with it:
+        // "free" is free or free to schools.
+        for &(id, label) in &COSTS {
+            let also = COSTS
+                .iter()
+                .filter(|(other, other_label)| {
+                    *other != id && other_label.starts_with(&format!("{label} "))
+                })
+                .map(|(other, _)| other.to_string())
+                .collect::<Vec<_>>();
+            let label = std::iter::once(label.to_string())
+                .chain(
+                    also.iter()
+                        .map(|a| crate::taxonomy::cost_label(a).to_lowercase()),
+                )
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let target = Target::Facet {
+                facet: Facet::Cost,
+                id: id.to_string(),
+                label,
+                also,
+            };
+            lexicon.add_filter_names(&[id.replace('-', " ")], &target);
         }
         for term in taxonomy.topics.terms() {
             lexicon.add_concept(Facet::Topic, &term.id, names(term));

@@ -105,6 +105,8 @@ fn interpreted_filters_apply_like_explicit_ones() {
             "q=domestic+abuse&area=tamworth",
         ),
         ("q=consent+year+8", "q=consent&year=8"),
+        ("q=consent+year+eight", "q=consent&year=8"),
+        ("q=free+consent", "q=consent&cost=free&cost=free-to-schools"),
     ] {
         let read = search(&index, typed);
         let given = search(&index, explicit);
