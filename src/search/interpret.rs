@@ -32,6 +32,7 @@
 use serde::Serialize;
 
 use super::SearchRequest;
+use super::intent::{Intent, intents};
 use super::lexicon::{Lexicon, Target};
 use super::tokens::{Token, tokenize};
 use crate::facet::Facet;
@@ -76,6 +77,8 @@ const MAX_READ_AGE: u8 = 25;
 pub struct Interpretation {
     pub filters: Vec<Interpreted>,
     pub(crate) applies: Vec<Apply>,
+    /// What the question words ask for ("who can help", "what do I do").
+    pub(crate) intents: Vec<Intent>,
     /// The query without the words read as filters.
     pub text: String,
 }
@@ -415,6 +418,7 @@ pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpr
     Interpretation {
         filters,
         applies,
+        intents: intents(q),
         text: remove_spans(q, &spans),
     }
 }

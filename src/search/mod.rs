@@ -19,6 +19,7 @@ mod concepts;
 mod coverage;
 mod facets;
 mod filters;
+mod intent;
 mod interpret;
 mod lexicon;
 mod rank;
@@ -74,6 +75,8 @@ pub struct Engine {
     index: LiveIndex,
     lexicon: Lexicon,
     coverage: Coverage,
+    /// The entries a question's intent lifts ([`intent`]).
+    intent_targets: rank::IntentTargets,
 }
 
 impl std::fmt::Debug for Engine {
@@ -88,10 +91,12 @@ impl Engine {
     pub fn new(index: LiveIndex) -> Result<Engine, IndexError> {
         let lexicon = Lexicon::new(&index.library, index.analyzer()?);
         let coverage = Coverage::new(&index.library);
+        let intent_targets = rank::IntentTargets::new(&index);
         Ok(Engine {
             index,
             lexicon,
             coverage,
+            intent_targets,
         })
     }
 
@@ -232,6 +237,8 @@ impl Engine {
                 results,
                 &mut text.scores,
             );
+            self.intent_targets
+                .lift(&interpretation.intents, results, &mut text.scores);
             return Some(std::mem::take(&mut text.scores));
         }
         // Browsing an area's entries without text: the nearest first (those

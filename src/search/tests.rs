@@ -141,6 +141,78 @@ fn the_nearest_service_comes_first() {
 }
 
 #[test]
+fn a_district_service_ranks_above_a_national_one_of_the_same_relevance() {
+    let (index, _tmp) = fixture();
+    // No text: every entry is equally relevant, so the place decides.
+    let results = search(&index, "area=tamworth&kind=organisation");
+    assert_eq!(
+        ids(&results),
+        [
+            "tamworth-da-service",
+            "staffs-da-service",
+            "helpline-national"
+        ]
+    );
+    // With words every summary holds alike, the same order.
+    let results = search(&index, "q=summary+tests+tamworth&kind=organisation");
+    assert_eq!(
+        ids(&results),
+        [
+            "tamworth-da-service",
+            "staffs-da-service",
+            "helpline-national"
+        ]
+    );
+}
+
+#[test]
+fn intents_lift_services_with_a_route_in_and_guidance() {
+    let (index, _tmp) = fixture();
+    let targets = rank::IntentTargets::new(index.index());
+    let all = full(index.index().len());
+    let lifted = |intent: intent::Intent| -> Vec<String> {
+        let mut scores = vec![0.0; index.index().len()];
+        targets.lift(&[intent], &all, &mut scores);
+        let mut ids: Vec<String> = index
+            .library()
+            .entries()
+            .iter()
+            .zip(&scores)
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(e, _)| e.id.as_str().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // Services with a phone or a referral route; not those without
+    // (staffs-da-service, stoke-front-door), nor training that takes
+    // bookings.
+    assert_eq!(
+        lifted(intent::Intent::Service),
+        ["helpline-national", "tamworth-da-service"]
+    );
+    assert_eq!(lifted(intent::Intent::Procedure), ["nudes-advice"]);
+    // Only the matches are lifted.
+    let mut scores = vec![0.0; index.index().len()];
+    targets.lift(
+        &[intent::Intent::Service],
+        &FixedBitSet::with_capacity(index.index().len()),
+        &mut scores,
+    );
+    assert!(scores.iter().all(|&s| s == 0.0));
+}
+
+#[test]
+fn a_question_for_help_puts_a_service_with_a_route_first() {
+    let (index, _tmp) = fixture();
+    let plain = search(&index, "q=domestic+abuse+staffordshire");
+    assert_eq!(ids(&plain)[0], "staffs-da-service");
+    // The same words asked as a question: the service you can call first.
+    let asked = search(&index, "q=who+can+help+with+domestic+abuse+staffordshire");
+    assert_eq!(ids(&asked)[0], "tamworth-da-service");
+}
+
+#[test]
 fn phases_keep_untagged_entries_of_those_ages() {
     let (index, _tmp) = fixture();
     let results = search(&index, "q=consent+secondary");
