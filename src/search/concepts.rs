@@ -16,6 +16,28 @@ pub(crate) struct Concept {
     pub from: (usize, usize),
 }
 
+/// Shortest stem that stands for a family of words.
+const MIN_FAMILY_STEM: usize = 5;
+/// Most letters one stem of a family may add to another.
+const MAX_FAMILY_SUFFIX: usize = 2;
+
+/// Two stems are one word family when they are equal, or when one is the
+/// other plus at most two letters and the shorter has five or more: what
+/// the stemmer leaves of a verb and its noun ("disclosed" → disclos,
+/// "disclosure" → disclosur; "refer" → refer, "referral" → referr;
+/// "pornographic" → pornograph, "pornography" → pornographi). Short stems
+/// never join ("sex", "abus", "harm"), nor do longer endings ("child",
+/// "children").
+pub(crate) fn same_family(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.chars().count() >= MIN_FAMILY_STEM
+        && long.starts_with(short)
+        && long[short.len()..].chars().count() <= MAX_FAMILY_SUFFIX
+}
+
 /// The taxonomy terms and kinds a text names, longest names first.
 pub(crate) fn concepts(text: &str, lexicon: &Lexicon) -> Vec<Concept> {
     let tokens: Vec<Token> = tokenize(text).into_iter().filter(|t| !t.quoted).collect();
@@ -37,7 +59,7 @@ pub(crate) fn concepts(text: &str, lexicon: &Lexicon) -> Vec<Concept> {
                 .words
                 .iter()
                 .zip(&stems[i..i + n])
-                .all(|(w, s)| s.len() == 1 && s[0] == *w);
+                .all(|(w, s)| s.len() == 1 && same_family(&s[0], w));
             if !matches || (n == 1 && !lexicon.acronym_ok(name.acronym, &tokens[i])) {
                 continue;
             }
@@ -72,6 +94,48 @@ mod tests {
             .into_iter()
             .map(|c| (c.facet, c.value))
             .collect()
+    }
+
+    #[test]
+    fn word_families_by_stem() {
+        let lexicon = lexicon();
+        let family =
+            |a: &str, b: &str| same_family(&lexicon.stems(a).concat(), &lexicon.stems(b).concat());
+        for (a, b) in [
+            ("disclosed", "disclosure"),
+            ("refer", "referral"),
+            ("referring", "referrals"),
+            ("pornographic", "pornography"),
+            ("groomed", "grooming"),
+        ] {
+            assert!(family(a, b), "{a} ~ {b}");
+        }
+        for (a, b) in [
+            ("sex", "sexism"),
+            ("harm", "harmony"),
+            ("child", "children"),
+            ("crime", "criminal"),
+        ] {
+            assert!(!family(a, b), "{a} !~ {b}");
+        }
+    }
+
+    #[test]
+    fn a_verb_names_the_concept_of_its_noun() {
+        let lexicon = crate::search::test_lexicon::lexicon_of(
+            &crate::search::test_lexicon::TAXONOMY.replace(
+                "  - id: consent\n",
+                "  - id: reporting-disclosure\n    label: Reporting and disclosure\n    aliases: [disclosure, referral]\n  - id: consent\n",
+            ),
+            &[],
+        );
+        let ids = |q: &str| -> Vec<String> {
+            concepts(q, &lexicon).into_iter().map(|c| c.value).collect()
+        };
+        assert_eq!(ids("a child disclosed"), ["reporting-disclosure"]);
+        assert_eq!(ids("how do I refer"), ["reporting-disclosure"]);
+        assert_eq!(ids("disclose"), ["reporting-disclosure"]);
+        assert_eq!(ids("closure"), Vec::<String>::new());
     }
 
     #[test]
