@@ -79,6 +79,10 @@ pub struct Interpretation {
     pub(crate) applies: Vec<Apply>,
     /// What the question words ask for ("who can help", "what do I do").
     pub(crate) intents: Vec<Intent>,
+    /// An age was read as one child's ("a six year old", "she is 12 years
+    /// old"), not a class's ("12 year olds", "age 12", "year 7"): the search
+    /// is about a child, not for lessons.
+    pub(crate) one_child: bool,
     /// The query without the words read as filters.
     pub text: String,
 }
@@ -375,6 +379,9 @@ pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpr
             _ => i += concept.max(1),
         }
     }
+    let one_child = reads
+        .iter()
+        .any(|(at, read)| read.param == "age" && tokens[at + read.len - 1].text == "old");
     // The same filter read twice ("sixth form college") is one chip.
     let mut groups: Vec<(Read, Vec<(usize, usize)>)> = Vec::new();
     for (at, read) in reads {
@@ -419,6 +426,7 @@ pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpr
         filters,
         applies,
         intents: intents(q),
+        one_child,
         text: remove_spans(q, &spans),
     }
 }
@@ -705,6 +713,28 @@ mod tests {
             assert!(read(q).filters.iter().all(|f| f.param != "age"), "{q}");
         }
         assert_eq!(read("one to one support").filters, []);
+    }
+
+    #[test]
+    fn one_childs_age_is_not_a_class() {
+        for q in [
+            "a six year old touching",
+            "my son is 12 years old",
+            "a 6-year-old boy",
+        ] {
+            let i = read(q);
+            assert_eq!(i.filters[0].param, "age", "{q}");
+            assert!(i.one_child, "{q}");
+        }
+        for q in [
+            "lessons for six year olds",
+            "age 12",
+            "year 7 consent",
+            "ks3",
+            "ages 5 to 7",
+        ] {
+            assert!(!read(q).one_child, "{q}");
+        }
     }
 
     #[test]

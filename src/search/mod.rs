@@ -220,8 +220,10 @@ impl Engine {
         let index = &self.index;
         if let Some(text) = text {
             // Naming a school year, key stage or age (not just a phase) is
-            // how teachers ask for classroom material.
+            // how teachers ask for classroom material; one child's age ("a
+            // six year old") describes a child, not a class.
             let for_class = !text.names_kind
+                && !interpretation.one_child
                 && (interpretation
                     .filters
                     .iter()

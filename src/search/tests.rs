@@ -166,6 +166,23 @@ fn a_district_service_ranks_above_a_national_one_of_the_same_relevance() {
 }
 
 #[test]
+fn a_class_age_lifts_lessons_one_childs_age_does_not() {
+    let (index, _tmp) = fixture();
+    let score = |q: &str| {
+        search(&index, q)
+            .hits
+            .iter()
+            .find(|h| h.entry.id.as_str() == "consent-ks2-lessons")
+            .map(|h| h.score)
+            .unwrap_or_else(|| panic!("{q}: consent-ks2-lessons is a hit"))
+    };
+    // The same words searched, the same age read.
+    let class = score("q=9+year+olds+consent");
+    let child = score("q=a+9+year+old+consent");
+    assert!((class - child - 0.3).abs() < 1e-4, "{class} vs {child}");
+}
+
+#[test]
 fn intents_lift_services_with_a_route_in_and_guidance() {
     let (index, _tmp) = fixture();
     let targets = rank::IntentTargets::new(index.index());
