@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::spelling::Spelling;
-use super::tokens::{Token, is_acronym, tokenize};
+use super::tokens::{STOPWORDS, Token, is_acronym, tokenize};
 use crate::content::{Kind, Library};
 use crate::facet::Facet;
 use crate::taxonomy::{COSTS, Term};
@@ -43,6 +43,12 @@ pub(super) struct Name<T> {
 pub struct Lexicon {
     pub(super) filters: Vec<Name<Target>>,
     pub(super) concepts: Vec<Name<(Facet, String)>>,
+    /// Each topic's own words (label, aliases, description) as stems, and
+    /// how telling each stem is among the topics (inverse document
+    /// frequency): what a situation described in other words is matched
+    /// against ([`super::concepts`]).
+    pub(super) topic_words: Vec<(String, Vec<String>)>,
+    pub(super) topic_idf: HashMap<String, f32>,
     /// The names of each concept by (facet, id), as written.
     pub(super) concept_names: HashMap<(Facet, String), Vec<String>>,
     /// Every word of the bank, lowercased, with how often it occurs.
@@ -82,6 +88,8 @@ impl Lexicon {
             filters: Vec::new(),
             concepts: Vec::new(),
             concept_names: HashMap::new(),
+            topic_words: Vec::new(),
+            topic_idf: HashMap::new(),
             words: HashMap::new(),
             forms: HashMap::new(),
             sorted: Vec::new(),
@@ -165,7 +173,31 @@ impl Lexicon {
         }
         for term in taxonomy.topics.terms() {
             lexicon.add_concept(Facet::Topic, &term.id, names(term));
+            let text = names(term)
+                .into_iter()
+                .chain(term.description.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut stems: Vec<String> = lexicon
+                .stems(&text)
+                .into_iter()
+                .filter(|s| !STOPWORDS.contains(&s.as_str()))
+                .collect();
+            stems.sort_unstable();
+            stems.dedup();
+            lexicon.topic_words.push((term.id.clone(), stems));
         }
+        let n = lexicon.topic_words.len() as f32;
+        let mut df: HashMap<&str, f32> = HashMap::new();
+        for (_, stems) in &lexicon.topic_words {
+            for stem in stems {
+                *df.entry(stem).or_default() += 1.0;
+            }
+        }
+        lexicon.topic_idf = df
+            .into_iter()
+            .map(|(stem, df)| (stem.to_string(), (1.0 + (n - df + 0.5) / (df + 0.5)).ln()))
+            .collect();
         for term in taxonomy.formats.terms() {
             lexicon.add_concept(Facet::Format, &term.id, names(term));
         }
