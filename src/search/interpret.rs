@@ -21,9 +21,10 @@
 //! - **Spelling**: words the bank never uses are matched against the words
 //!   it does (edit distance 1 for 5+ letters, 2 for 9+).
 //!
-//! Phases (early years, primary, secondary, post-16) select the entries
-//! tagged with that sector, and the entries with no `sectors` at all whose
-//! ages overlap the phase's (0-5, 4-11, 11-16, 16-19). Most organisations
+//! Phases (sectors with `ages` in the taxonomy; by default early years,
+//! primary, secondary, post-16) select the entries tagged with that sector,
+//! and the entries with no `sectors` at all whose ages overlap the phase's
+//! (by default 0-5, 4-11, 11-16, 16-19). Most organisations
 //! carry no sectors, so the plain sector facet would hide the helplines a
 //! secondary DSL needs; a plain age overlap would let in everything for
 //! "ages 4-18" that the curators deliberately did not tag with the phase.
