@@ -33,6 +33,7 @@
 use serde::Serialize;
 
 use super::SearchRequest;
+use super::concepts::same_family;
 use super::intent::{Intent, intents};
 use super::lexicon::{Lexicon, Target};
 use super::tokens::{Token, tokenize};
@@ -354,6 +355,7 @@ fn key_stage(len: usize, n: &str) -> Option<Read> {
 /// Reads the filters in a query, leaving out those the request sets itself.
 pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpretation {
     let tokens = tokenize(q);
+    let stems: Vec<Vec<String>> = tokens.iter().map(|t| lexicon.stems(&t.text)).collect();
     let explicit = Explicit::of(request);
     let mut reads: Vec<(usize, Read)> = Vec::new();
     let mut i = 0;
@@ -370,7 +372,7 @@ pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpr
         let read = read_numeric(q, &rest).or_else(|| read_name(lexicon, &rest));
         // The longest name wins: "teenage relationship abuse" names a
         // topic, so its first word is not read as an age.
-        let concept = concept_len(lexicon, &rest);
+        let concept = concept_len(lexicon, &stems[i..i + rest.len()]);
         match read {
             Some(read) if concept <= read.len && explicit.allows(&read.apply) => {
                 let len = read.len;
@@ -434,17 +436,16 @@ pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpr
 
 /// How many tokens the longest taxonomy name of two or more words at the
 /// start of `t` takes (0 when none does).
-fn concept_len(lexicon: &Lexicon, t: &[Token]) -> usize {
-    let mut stems: Vec<Option<Vec<String>>> = vec![None; t.len()];
+fn concept_len(lexicon: &Lexicon, stems: &[Vec<String>]) -> usize {
     lexicon
         .concepts
         .iter()
-        .filter(|name| name.words.len() > 1 && name.words.len() <= t.len())
+        .filter(|name| name.words.len() > 1 && name.words.len() <= stems.len())
         .find(|name| {
-            name.words.iter().enumerate().all(|(k, w)| {
-                let s = stems[k].get_or_insert_with(|| lexicon.stems(&t[k].text));
-                s.len() == 1 && s[0] == *w
-            })
+            name.words
+                .iter()
+                .zip(stems)
+                .all(|(w, s)| s.len() == 1 && same_family(&s[0], w))
         })
         .map_or(0, |name| name.words.len())
 }
