@@ -812,6 +812,28 @@ mod tests {
     }
 
     #[test]
+    fn costs_are_read_only_where_the_bank_has_them() {
+        let mut lexicon =
+            crate::search::test_lexicon::lexicon_of(crate::search::test_lexicon::TAXONOMY, &[]);
+        lexicon.filters.retain(|f| {
+            !matches!(
+                &f.target,
+                Target::Facet {
+                    facet: Facet::Cost,
+                    ..
+                }
+            )
+        });
+        let request = SearchRequest::default();
+        assert_eq!(interpret("free training", &request, &lexicon).filters, []);
+        // Only "free" tagged: "free" is that alone.
+        lexicon.add_costs(&["free"].into_iter().collect());
+        let i = interpret("free training", &request, &lexicon);
+        assert_eq!(i.filters[0].values, ["free"]);
+        assert_eq!(i.filters[0].label, "Free");
+    }
+
+    #[test]
     fn a_filter_read_twice_is_one_chip() {
         let i = read("sixth form college consent");
         assert_eq!(i.filters.len(), 1);

@@ -146,31 +146,12 @@ impl Lexicon {
                 lexicon.add_filter_names(&names(term), &target);
             }
         }
-        // A cost's label also selects the costs whose labels begin with it:
-        // "free" is free or free to schools.
-        for &(id, label) in &COSTS {
-            let also = COSTS
-                .iter()
-                .filter(|(other, other_label)| {
-                    *other != id && other_label.starts_with(&format!("{label} "))
-                })
-                .map(|(other, _)| other.to_string())
-                .collect::<Vec<_>>();
-            let label = std::iter::once(label.to_string())
-                .chain(
-                    also.iter()
-                        .map(|a| crate::taxonomy::cost_label(a).to_lowercase()),
-                )
-                .collect::<Vec<_>>()
-                .join(" or ");
-            let target = Target::Facet {
-                facet: Facet::Cost,
-                id: id.to_string(),
-                label,
-                also,
-            };
-            lexicon.add_filter_names(&[id.replace('-', " ")], &target);
-        }
+        let costs: HashSet<&str> = library
+            .entries()
+            .iter()
+            .filter_map(|e| e.cost.as_deref())
+            .collect();
+        lexicon.add_costs(&costs);
         for term in taxonomy.topics.terms() {
             lexicon.add_concept(Facet::Topic, &term.id, names(term));
             let text = names(term)
@@ -305,6 +286,41 @@ impl Lexicon {
         words.sort_by_key(|w| std::cmp::Reverse(self.words[*w]));
         words.truncate(limit);
         words
+    }
+
+    /// The costs as filter names, for the costs the bank uses: a bank that
+    /// tags no costs reads "free" as a word. A cost's label also selects
+    /// the costs whose labels begin with it: "free" is free or free to
+    /// schools.
+    pub(super) fn add_costs(&mut self, used: &HashSet<&str>) {
+        for &(id, label) in COSTS.iter().filter(|(id, _)| used.contains(id)) {
+            let also = COSTS
+                .iter()
+                .filter(|(other, other_label)| {
+                    *other != id
+                        && used.contains(other)
+                        && other_label.starts_with(&format!("{label} "))
+                })
+                .map(|(other, _)| other.to_string())
+                .collect::<Vec<_>>();
+            let label = std::iter::once(label.to_string())
+                .chain(
+                    also.iter()
+                        .map(|a| crate::taxonomy::cost_label(a).to_lowercase()),
+                )
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let target = Target::Facet {
+                facet: Facet::Cost,
+                id: id.to_string(),
+                label,
+                also,
+            };
+            self.add_filter_names(&[id.replace('-', " ")], &target);
+        }
+        // Longest names first, so "free to schools" wins over "free".
+        self.filters
+            .sort_by_key(|f| std::cmp::Reverse(f.words.len()));
     }
 
     fn add_filter_names(&mut self, names: &[String], target: &Target) {
