@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -16,6 +17,9 @@ use crate::content::{self, ContentError, EntryId, Kind, Library, Severity};
 use crate::export::{self, ExportFormat};
 use crate::facet::Facet;
 use crate::index;
+use crate::insights::{self, Recorder, Report, Store};
+use crate::links::{self, Cache, CheckOptions, LinkReport, LinkStatus};
+use crate::review_queue;
 use crate::schema;
 use crate::search::{Engine, SearchRequest};
 use crate::taxonomy::Taxonomy;
@@ -49,6 +53,13 @@ pub enum Command {
         /// Follow edits to the content: re-check, re-index and swap live.
         #[arg(long)]
         watch: bool,
+        /// Where privacy-safe search statistics are kept (see
+        /// docs/privacy.md).
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Days of search statistics kept; older counts are deleted.
+        #[arg(long, default_value_t = crate::insights::DEFAULT_RETENTION_DAYS)]
+        retention_days: u64,
     },
     /// Validate every content file; exit 1 on any error.
     Check {
@@ -99,6 +110,72 @@ pub enum Command {
     },
     /// Search from the terminal, with the same filters as the API.
     Search(Box<SearchArgs>),
+    /// Check every web address in the bank; exit 1 when any is broken.
+    Links(LinksArgs),
+    /// List the entries due for review, oldest first.
+    Review(ReviewArgs),
+    /// Report what people search for, from `serve --data` statistics.
+    Insights(InsightsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LinksArgs {
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    #[arg(long, value_enum, default_value_t = LinksFormat::Human)]
+    format: LinksFormat,
+    /// Seconds to wait for one answer.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+    /// Verdicts kept per address and day; a second run on the same day
+    /// re-checks only addresses not checked that day.
+    #[arg(long, default_value = "data/links.json")]
+    cache: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    /// Also list entries due within this many days.
+    #[arg(long, default_value_t = crate::review_queue::DEFAULT_WITHIN_DAYS)]
+    within: u64,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+    /// The link cache of `signpost links`, for each entry's worst link.
+    #[arg(long, default_value = "data/links.json")]
+    cache: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InsightsArgs {
+    /// The statistics directory `serve --data` writes.
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+    /// Days of statistics kept; older counts are deleted.
+    #[arg(long, default_value_t = crate::insights::DEFAULT_RETENTION_DAYS)]
+    retention_days: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinksFormat {
+    /// `file:line: status code url -> new address (why)` for each link that
+    /// needs a look, and counts on standard error.
+    Human,
+    /// A JSON array of every link: file, line, url, status, code,
+    /// redirect_to.
+    Json,
+    /// GitHub Actions annotations: an error per broken link, a warning per
+    /// link that moved or could not be checked.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -129,6 +206,10 @@ pub struct SearchArgs {
     format: Vec<String>,
     #[arg(long = "key-stage")]
     key_stage: Vec<String>,
+    /// What the school did (case studies): managed-internally, early-help,
+    /// childrens-social-care or police.
+    #[arg(long)]
+    response: Vec<String>,
     #[arg(long)]
     age: Option<String>,
     #[arg(long)]
@@ -157,6 +238,7 @@ impl SearchArgs {
             (Facet::Cost, &self.cost),
             (Facet::Format, &self.format),
             (Facet::KeyStage, &self.key_stage),
+            (Facet::Response, &self.response),
         ];
         let single = [
             ("age", &self.age),
@@ -208,7 +290,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             addr,
             watch,
-        } => serve(&content, &index, &addr, watch, clock),
+            data,
+            retention_days,
+        } => serve(&content, &index, &addr, watch, &data, retention_days, clock),
         Command::Check {
             content,
             format,
@@ -224,6 +308,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => export_command(&content, format, out.as_deref(), today),
         Command::Index { content, index } => build_index(&content, &index, today),
         Command::Search(args) => search_command(&args, today),
+        Command::Links(args) => links_command(&args, today),
+        Command::Review(args) => review_command(&args, today),
+        Command::Insights(args) => insights_command(&args, today),
     }
 }
 
@@ -506,12 +593,25 @@ fn serve(
     index_dir: &Path,
     addr: &str,
     watch: bool,
+    data: &Path,
+    retention_days: u64,
     clock: Clock,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let live = open_live(content, index_dir, clock.today())?;
     let entries = live.index().len();
-    let state = web::AppState::new(live, clock);
+    let mut state = web::AppState::new(live, clock);
+    // Statistics are worth less than the service: without them it serves.
+    let recorder = match Recorder::start(data, retention_days, clock.today()) {
+        Ok(recorder) => Some(Arc::new(recorder)),
+        Err(error) => {
+            tracing::error!(%error, "search statistics are off");
+            None
+        }
+    };
+    if let Some(recorder) = &recorder {
+        state = state.with_insights(Arc::clone(recorder));
+    }
     let _watch = watch
         .then(|| crate::watch::spawn(state.clone(), content, index_dir))
         .transpose()?;
@@ -530,6 +630,9 @@ fn serve(
             .await
             .context("serving")
     })?;
+    if let Some(recorder) = recorder {
+        recorder.close();
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -601,6 +704,120 @@ fn search_command(args: &SearchArgs, today: NaiveDate) -> anyhow::Result<ExitCod
         if let Some(phone) = e.contact.as_ref().and_then(|c| c.phone.as_deref()) {
             println!("  phone: {phone}");
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn links_command(args: &LinksArgs, today: chrono::NaiveDate) -> anyhow::Result<ExitCode> {
+    let library = load_library(&args.content, today)?;
+    let found = links::find_links(&args.content, &library)?;
+    let mut cache = Cache::load(&args.cache)?;
+    let urls: HashSet<String> = found.iter().map(|l| l.url.clone()).collect();
+    let mut to_check: Vec<String> = urls
+        .iter()
+        .filter(|u| cache.checked_on(u, today).is_none())
+        .cloned()
+        .collect();
+    to_check.sort();
+    let reused = urls.len() - to_check.len();
+    let options = CheckOptions {
+        timeout: Duration::from_secs(args.timeout),
+        ..CheckOptions::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+    let verdicts = runtime.block_on(links::check_urls(to_check, &options))?;
+    for (url, verdict) in verdicts {
+        cache.insert(&url, today, verdict);
+    }
+    cache.retain(&urls);
+    cache.save()?;
+    let reports: Vec<LinkReport> = found
+        .into_iter()
+        .map(|link| {
+            let verdict = cache
+                .get(&link.url)
+                .map(|c| c.verdict.clone())
+                .unwrap_or_else(|| links::Verdict {
+                    status: LinkStatus::Error,
+                    code: None,
+                    redirect_to: None,
+                    message: Some("not checked".into()),
+                });
+            LinkReport::new(link, &verdict)
+        })
+        .collect();
+    let count = |status| reports.iter().filter(|r| r.status == status).count();
+    match args.format {
+        LinksFormat::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+        LinksFormat::Github => {
+            for annotation in reports.iter().filter_map(LinkReport::github) {
+                println!("{annotation}");
+            }
+        }
+        LinksFormat::Human => {
+            for report in reports.iter().filter(|r| r.status != LinkStatus::Ok) {
+                println!("{}", report.human());
+            }
+        }
+    }
+    eprintln!(
+        "checked {} links to {} addresses ({reused} from today's cache): {} ok, {} redirects, {} errors, {} broken",
+        reports.len(),
+        urls.len(),
+        count(LinkStatus::Ok),
+        count(LinkStatus::Redirect),
+        count(LinkStatus::Error),
+        count(LinkStatus::Broken),
+    );
+    Ok(if count(LinkStatus::Broken) > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn review_command(args: &ReviewArgs, today: chrono::NaiveDate) -> anyhow::Result<ExitCode> {
+    let library = load_library(&args.content, today)?;
+    let mut due = review_queue::queue(&library, &args.content, today, args.within);
+    if let Some(cache) = Cache::load_existing(&args.cache)? {
+        review_queue::add_link_status(&mut due, &cache);
+    }
+    match args.format {
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&due)?),
+        ReportFormat::Human => {
+            for d in &due {
+                println!("{}", review_queue::human(d, today));
+            }
+            eprintln!(
+                "{} entries due for review by {} ({} overdue)",
+                due.len(),
+                today
+                    .checked_add_days(chrono::Days::new(args.within))
+                    .unwrap_or(today),
+                due.iter().filter(|d| d.overdue).count()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn insights_command(args: &InsightsArgs, today: chrono::NaiveDate) -> anyhow::Result<ExitCode> {
+    let report = match Store::open_existing(&args.data)? {
+        Some(mut store) => {
+            store.purge(today, args.retention_days)?;
+            store.report(today, &insights::REPORT_WINDOWS)?
+        }
+        None => {
+            eprintln!(
+                "no search statistics in {} yet (serve --data writes them)",
+                args.data.display()
+            );
+            Report::empty(today, &insights::REPORT_WINDOWS)
+        }
+    };
+    match args.format {
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        ReportFormat::Human => print!("{}", report.human()),
     }
     Ok(ExitCode::SUCCESS)
 }

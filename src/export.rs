@@ -11,7 +11,8 @@ use crate::taxonomy::COSTS;
 pub enum ExportFormat {
     /// Every entry with every field, as a JSON array.
     Json,
-    /// One row per entry, UTF-8 with a byte order mark; lists joined with "; ".
+    /// One row per entry, UTF-8 with a byte order mark; lists joined with
+    /// "; ", sources one per line as `title <url>`.
     Csv,
     /// The organisations and their services as Open Referral HSDS 3.0 JSON.
     Openreferral,
@@ -34,7 +35,7 @@ pub fn export(library: &Library, format: ExportFormat) -> anyhow::Result<Vec<u8>
     })
 }
 
-pub const CSV_COLUMNS: [&str; 25] = [
+pub const CSV_COLUMNS: [&str; 28] = [
     "id",
     "kind",
     "title",
@@ -59,6 +60,9 @@ pub const CSV_COLUMNS: [&str; 25] = [
     "quality_assured_date",
     "reviewed",
     "review_due",
+    "sources",
+    "illustrative",
+    "response",
     "body",
 ];
 
@@ -125,6 +129,14 @@ fn csv(library: &Library) -> anyhow::Result<Vec<u8>> {
                     .unwrap_or_default(),
                 e.reviewed.to_string(),
                 e.review_due.to_string(),
+                // Titles hold semicolons ("…; committee papers"): one a line.
+                e.sources
+                    .iter()
+                    .map(|s| format!("{} <{}>", s.title, s.url))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                if e.illustrative { "true" } else { "" }.to_string(),
+                e.response.join("; "),
                 e.body_text.trim().to_string(),
             ];
             writer.write_record(row.iter().map(|c| cell(c)))?;

@@ -8,12 +8,13 @@
 pub mod cli;
 pub mod clock;
 pub mod content;
-pub mod corpus;
 pub mod diagnostic;
-pub mod eval;
 pub mod export;
 pub mod facet;
 pub mod index;
+pub mod insights;
+pub mod links;
+pub mod review_queue;
 pub mod schema;
 pub mod search;
 pub mod taxonomy;

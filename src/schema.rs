@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::content::{
     CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, Kind, MAX_SUMMARY_CHARS, REQUIRED,
 };
-use crate::taxonomy::{COSTS, Taxonomy, VocabularyName};
+use crate::taxonomy::{COSTS, RESPONSES, Taxonomy, VocabularyName};
 
 /// `"5-11"` or `"16+"`, as the age parser reads them.
 pub const AGES_PATTERN: &str = r"^\s*\d{1,2}\s*(-\s*\d{1,2}|\+)\s*$";
@@ -46,6 +46,15 @@ fn field_description(field: &str) -> &'static str {
         "reviewed" => "The ISO date you last checked the entry against its source.",
         "review_due" => {
             "The ISO date to check it again; defaults to a year after `reviewed`. Past it, `check` warns."
+        }
+        "sources" => {
+            "The public documents its facts come from, each with its title and https:// address. Required on a case study, which says only what its sources say."
+        }
+        "illustrative" => {
+            "Case studies only: true for a scenario written from guidance rather than a published account of a real case. It is labelled \"Illustrative example\" wherever it is shown."
+        }
+        "response" => {
+            "Case studies only: what the school did, the routes of Keeping children safe in education Part five (managed-internally, early-help, childrens-social-care, police)."
         }
         _ => "",
     }
@@ -123,6 +132,26 @@ pub fn front_matter_schema(taxonomy: &Taxonomy, providers: &[String]) -> Value {
             "reviewed" | "review_due" => {
                 json!({"type": "string", "format": "date", "pattern": DATE_PATTERN})
             }
+            "sources" => json!({
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "title": {"type": "string", "minLength": 1, "pattern": r"\S", "description": "The document's title, as its publisher writes it."},
+                        "url": {"type": "string", "format": "uri", "pattern": https_pattern(), "description": "Its https:// address."}
+                    },
+                    "required": ["title", "url"],
+                    "additionalProperties": false
+                }
+            }),
+            "illustrative" => json!({"type": "boolean"}),
+            "response" => json!({
+                "type": "array",
+                "uniqueItems": true,
+                "minItems": 1,
+                "items": {"type": "string", "enum": RESPONSES.map(|t| t.id)}
+            }),
             list => {
                 let name = vocabulary_name(list).expect("every other field is a vocabulary");
                 let mut schema = json!({
@@ -148,6 +177,11 @@ pub fn front_matter_schema(taxonomy: &Taxonomy, providers: &[String]) -> Value {
         "required": REQUIRED,
         "additionalProperties": false
     })
+}
+
+/// [`URL_PATTERN`] for `https://` only, as a source's address must be.
+fn https_pattern() -> String {
+    URL_PATTERN.replacen("^https?://", "^https://", 1)
 }
 
 /// Wraps ids into comment lines of at most ~90 characters.
@@ -267,6 +301,34 @@ pub fn entry_template(
         "# formats: [{}]\n",
         first_id(taxonomy, VocabularyName::Formats)
     ));
+    if kind == Kind::CaseStudy {
+        t.push_str(
+            "# Required for a case study, which says only what its sources say: the public\n",
+        );
+        t.push_str("# documents its facts come from, each with its title and https:// address.\n");
+        t.push_str("sources:\n  - title: \"\"\n    url: \"\"\n");
+        t.push_str(
+            "# Optional. true when this is a scenario written from guidance, not a published\n",
+        );
+        t.push_str("# account of a real case: it is then labelled \"Illustrative example\" wherever it is shown.\n");
+        t.push_str("# illustrative: true\n");
+        t.push_str(
+            "# Optional. What the school did, as its sources say: one or more of the routes of\n",
+        );
+        t.push_str("# Keeping children safe in education, Part five:\n");
+        for route in RESPONSES {
+            t.push_str(&format!("#   {} ({})\n", route.id, route.label));
+        }
+        t.push_str(&format!("# response: [{}]\n", RESPONSES[0].id));
+    } else {
+        t.push_str(
+            "# Optional. The public documents its facts come from, each with its title and\n",
+        );
+        t.push_str("# its address (https:// only).\n");
+        t.push_str("# sources:\n");
+        t.push_str("#   - title: Keeping children safe in education\n");
+        t.push_str("#     url: https://www.gov.uk/government/publications/keeping-children-safe-in-education--2\n");
+    }
     t.push_str("# Optional. Who checked its quality, and when.\n");
     t.push_str("# quality_assured:\n");
     t.push_str("#   by: PSHE Association\n");

@@ -648,6 +648,86 @@ pub fn cost_label(id: &str) -> &str {
         .map_or(id, |(_, label)| label)
 }
 
+/// A term of a vocabulary fixed in code rather than read from
+/// `taxonomy.yaml`, so every bank has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FixedTerm {
+    pub id: &'static str,
+    pub label: &'static str,
+    /// Other names people use for it: in search, read as this filter.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub aliases: &'static [&'static str],
+}
+
+impl FixedTerm {
+    /// The label and aliases: every name a person might use for the term.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        std::iter::once(self.label).chain(self.aliases.iter().copied())
+    }
+}
+
+/// What the school did: the four routes of Keeping Children Safe in
+/// Education, Part five. Fixed by the SPEC, like costs, so a bank whose
+/// taxonomy predates them still loads.
+pub const RESPONSES: [FixedTerm; 4] = [
+    FixedTerm {
+        id: "managed-internally",
+        label: "Managed internally",
+        aliases: &[
+            "handled internally",
+            "dealt with internally",
+            "managed in school",
+            "handled in school",
+        ],
+    },
+    FixedTerm {
+        id: "early-help",
+        label: "Early help",
+        aliases: &["early help referral", "referred to early help"],
+    },
+    FixedTerm {
+        id: "childrens-social-care",
+        label: "Referral to children's social care",
+        aliases: &[
+            "children's social care",
+            "referral to social care",
+            "referred to social care",
+            "referred to children's social care",
+            "social care referral",
+        ],
+    },
+    FixedTerm {
+        id: "police",
+        label: "Reported to the police",
+        aliases: &[
+            "reported to police",
+            "report to the police",
+            "report to police",
+            "referred to the police",
+            "referred to police",
+            "police report",
+            "police referral",
+        ],
+    },
+];
+
+/// A route of what the school did, by id.
+pub fn response(id: &str) -> Option<&'static FixedTerm> {
+    RESPONSES.iter().find(|t| t.id == id)
+}
+
+/// The nearest fixed term to a mistyped id, matching labels and aliases too.
+pub fn suggest_fixed(wrong: &str, terms: &'static [FixedTerm]) -> Option<&'static str> {
+    suggest(
+        wrong,
+        terms.iter().flat_map(|t| {
+            std::iter::once(t.id)
+                .chain(t.names())
+                .map(move |n| (n, t.id))
+        }),
+    )
+}
+
 /// A key stage of the English school system, as a half-open age range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct KeyStage {

@@ -3,13 +3,7 @@
 
 mod common;
 
-use std::process::Command;
-
-fn signpost() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_signpost"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command
-}
+use common::signpost;
 
 #[test]
 fn bad_content_prints_every_error_with_its_position() {
@@ -20,7 +14,7 @@ fn bad_content_prints_every_error_with_its_position() {
     assert_eq!(output.status.code(), Some(1));
     let expected = std::fs::read_to_string("tests/fixtures/bad/expected.txt").unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
-    assert!(String::from_utf8_lossy(&output.stderr).contains("14 errors, 0 warnings"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("18 errors, 0 warnings"));
 }
 
 #[test]
@@ -37,7 +31,7 @@ fn json_format_gives_the_same_diagnostics() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let diagnostics: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(diagnostics.len(), 14);
+    assert_eq!(diagnostics.len(), 18);
     let unknown_topic = diagnostics
         .iter()
         .find(|d| d["message"] == "unknown topic `consnt`")
@@ -128,7 +122,7 @@ fn serve_refuses_a_bank_with_errors() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("bad-ages.md:5:1: error"), "{stderr}");
-    assert!(stderr.contains("has 14 errors"), "{stderr}");
+    assert!(stderr.contains("has 18 errors"), "{stderr}");
 }
 
 #[test]
@@ -174,6 +168,28 @@ fn search_from_the_terminal() {
         ]
     );
 
+    // What the school did, as the API's `response`.
+    let routes = signpost()
+        .args([
+            "search",
+            "--content",
+            "tests/fixtures/small/content",
+            "--index",
+        ])
+        .arg(tmp.path())
+        .args([
+            "--response",
+            "managed-internally",
+            "--response",
+            "police",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&routes.stdout).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["hits"][0]["id"], "consent-from-reception");
+
     let bad = signpost()
         .args([
             "search",
@@ -191,4 +207,49 @@ fn search_from_the_terminal() {
         String::from_utf8_lossy(&bad.stderr)
             .contains("unknown topic `consnt` (did you mean `consent`?)")
     );
+}
+
+/// The date comes from `--today`, never the machine: far in the future every
+/// shipped entry is due for review, just after the last review none is.
+#[test]
+fn the_review_date_is_the_one_given() {
+    let count_due = |today: &str| -> (usize, usize) {
+        let output = signpost()
+            .args(["check", "--format", "json", "--today", today])
+            .output()
+            .unwrap();
+        let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let due = diagnostics
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["message"].as_str().unwrap().contains("due for review"))
+            .count();
+        let entries = [
+            "organisations",
+            "training",
+            "resources",
+            "guidance",
+            "case-studies",
+        ]
+        .iter()
+        .map(|folder| {
+            std::fs::read_dir(format!("content/{folder}"))
+                .unwrap()
+                .count()
+        })
+        .sum();
+        (due, entries)
+    };
+    let (due, entries) = count_due("2040-01-01");
+    assert_eq!(due, entries);
+    assert_eq!(count_due("2026-12-01").0, 0);
+    // The environment variable does the same, and the flag wins over it.
+    let output = signpost()
+        .env("SIGNPOST_TODAY", "2040-01-01")
+        .args(["check", "--today", "2026-12-01"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("due for review"));
 }

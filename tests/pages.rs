@@ -319,6 +319,33 @@ async fn an_entry_past_review_says_so_in_words() {
 }
 
 #[tokio::test]
+async fn a_case_study_shows_its_label_routes_and_linked_sources() {
+    let app = small();
+    let reply = app.get("/entries/consent-from-reception").await;
+    assert_html(&reply);
+    let body = &reply.body;
+    assert!(body.contains("<strong class=\"tag tag-illustrative\">Illustrative example</strong>"));
+    assert!(body.contains("not an account of a real case"));
+    assert!(body.contains("<dt>What the school did</dt><dd>Managed internally</dd>"));
+    assert!(body.contains("<h2 id=\"sources-heading\">Sources</h2>"));
+    assert!(body.contains(
+        "<li><a href=\"https://www.example.org/review\" rel=\"noopener noreferrer external\">A county&#39;s review of sexual harassment in schools</a></li>"
+    ));
+    // An entry without sources has no empty section, and no label.
+    let other = app.get("/entries/consent-ks2-lessons").await.body;
+    let other = &other[..other.find("Related entries").unwrap()];
+    assert!(!other.contains("sources-heading"));
+    assert!(!other.contains("tag-illustrative"));
+
+    // Its card in search results carries the label and the route too.
+    let results = app.get("/search?kind=case-study").await.body;
+    assert!(results.contains(
+        "<span class=\"tag tag-case-study\">Case study</span> <strong class=\"tag tag-illustrative\">Illustrative example</strong>"
+    ));
+    assert!(results.contains("<dt>What the school did</dt><dd>Managed internally</dd>"));
+}
+
+#[tokio::test]
 async fn related_entries_share_a_topic_and_an_age() {
     let app = small();
     let reply = app.get("/entries/consent-ks2-lessons").await;
@@ -339,6 +366,19 @@ async fn coverage_links_every_cell_and_marks_gaps() {
     assert!(body.contains("href=\"/search?topic=consent&#38;key_stage=ks2\""));
     assert!(body.contains("href=\"/search?topic=consent&#38;sector=primary\""));
     assert!(body.contains("<td class=\"c0\"><a href="));
+    // Case studies by what the school did and sector.
+    assert!(body.contains("Case studies by what the school did and sector</h2>"));
+    assert!(body.contains("<th scope=\"col\">What the school did</th>"));
+    assert!(body.contains("<th scope=\"row\" class=\"depth-0\">Reported to the police</th>"));
+    let api = app
+        .get("/api/search?response=managed-internally&sector=primary")
+        .await
+        .json();
+    assert_eq!(api["total"], 1);
+    assert!(body.contains("href=\"/search?response=managed-internally&#38;sector=primary\">1</a>"));
+    assert!(body.contains(
+        "href=\"/search?response=police&#38;sector=primary\">0<span class=\"vh\"> (none)</span></a>"
+    ));
     assert!(body.contains(">0<span class=\"vh\"> (none)</span></a>"));
     // The count in a cell is what its search finds.
     let api = app
@@ -379,6 +419,12 @@ async fn updates_are_newest_first_and_the_feed_is_atom() {
     assert_eq!(xml.matches("<entry>").count(), n);
     assert_eq!(xml.matches("<summary>").count(), n);
     assert!(xml.contains("<title>National children&apos;s helpline</title>"));
+    // An illustrative case study says so in its title and its category.
+    let case = &xml[xml.find("entries/consent-from-reception</id>").unwrap()..];
+    let case = &case[..case.find("</entry>").unwrap()];
+    assert!(case.contains("<title>Illustrative example: Consent taught from Reception</title>"));
+    assert!(case.contains("<category term=\"illustrative\" label=\"Illustrative example\"/>"));
+    assert_eq!(xml.matches("term=\"illustrative\"").count(), 1);
     assert!(xml.trim_end().ends_with("</feed>"));
 }
 

@@ -59,7 +59,7 @@ fn serve(content: &Path, index: &Path, extra: &[&str]) -> (Server, u16) {
         .unwrap()
         .port();
     let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_signpost"))
+        common::signpost()
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .args(extra)
             .arg("--content")

@@ -205,8 +205,16 @@ pub struct QualityAssured {
     pub date: Option<NaiveDate>,
 }
 
+/// A public document an entry's facts come from. The url is `https://`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
 /// One checked entry of the bank. Term fields hold ids that exist in the
-/// taxonomy; `provider` names an organisation entry.
+/// taxonomy (or, for `cost` and `response`, in the fixed vocabularies);
+/// `provider` names an organisation entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub id: EntryId,
@@ -232,6 +240,13 @@ pub struct Entry {
     pub quality_assured: Option<QualityAssured>,
     pub reviewed: NaiveDate,
     pub review_due: NaiveDate,
+    /// The public documents its facts come from (at least one on a case study).
+    pub sources: Vec<Source>,
+    /// A case study written from guidance, not a published account of a
+    /// real case: labelled "Illustrative example" wherever it is shown.
+    pub illustrative: bool,
+    /// What the school did (case studies): ids of [`crate::taxonomy::RESPONSES`].
+    pub response: Vec<String>,
     pub body_html: SafeHtml,
     /// The body as plain text, for the index and snippets.
     #[serde(skip)]

@@ -15,11 +15,16 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use crate::diagnostic::{ContentError, LineIndex, Severity};
-pub use entry::{AgeRange, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml};
-pub use front_matter::{
-    CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED, check_url, is_email,
-    is_uk_phone,
+pub use entry::{
+    AgeRange, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml, Source,
 };
+pub use front_matter::{
+    CASE_STUDY_FIELDS, CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED,
+    Rules, SOURCE_FIELDS, check_url, is_email, is_uk_phone,
+};
+/// Where the front matter ends and the body starts, for tools that point
+/// at lines of an entry file (the link checker).
+pub use front_matter::{Split, split as split_front_matter};
 
 use crate::taxonomy::{Taxonomy, suggest};
 
@@ -41,10 +46,6 @@ impl Library {
     pub fn get(&self, id: &str) -> Option<&Entry> {
         let id: EntryId = id.parse().ok()?;
         self.by_id.get(&id).map(|&i| &self.entries[i])
-    }
-
-    pub fn position(&self, id: &EntryId) -> Option<usize> {
-        self.by_id.get(id).copied()
     }
 
     /// Builds a library from already-checked parts (the benchmark corpus).
@@ -85,9 +86,14 @@ impl Checked {
 
 const TAXONOMY_FILE: &str = "taxonomy.yaml";
 
-/// Reads and checks a content directory. `today` decides which entries are
-/// due for review.
+/// Reads and checks a content directory by the SPEC's rules. `today`
+/// decides which entries are due for review.
 pub fn load(dir: &Path, today: NaiveDate) -> Checked {
+    load_with(dir, today, Rules::default())
+}
+
+/// [`load`] with other [`Rules`].
+pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
     let mut diagnostics = Vec::new();
     let mut fingerprint = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut fingerprint);
@@ -116,9 +122,14 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     if let Some(taxonomy) = &taxonomy {
         let mut seen: HashMap<EntryId, PathBuf> = HashMap::new();
         for (path, kind) in files {
-            let Some((entry, text)) =
-                read_entry(&path, kind, taxonomy, &mut fingerprint, &mut diagnostics)
-            else {
+            let Some((mut entry, text)) = read_entry(
+                &path,
+                kind,
+                taxonomy,
+                rules,
+                &mut fingerprint,
+                &mut diagnostics,
+            ) else {
                 continue;
             };
             if let Some(first) = seen.get(&entry.entry.id) {
@@ -130,6 +141,7 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
                 ).with_help("ids are permanent URLs and must be unique across all folders; rename one file"));
                 continue;
             }
+            diagnostics.append(&mut entry.warnings);
             seen.insert(entry.entry.id.clone(), path.clone());
             parsed.push((path, entry));
             texts.push(text);
@@ -243,6 +255,7 @@ fn read_entry(
     path: &Path,
     kind: Kind,
     taxonomy: &Taxonomy,
+    rules: Rules,
     fingerprint: &mut DefaultHasher,
     diagnostics: &mut Vec<ContentError>,
 ) -> Option<(front_matter::Parsed, String)> {
@@ -276,7 +289,7 @@ fn read_entry(
     };
     path.hash(fingerprint);
     text.hash(fingerprint);
-    front_matter::parse(path, id, kind, &text, taxonomy)
+    front_matter::parse(path, id, kind, &text, taxonomy, rules)
         .map_err(|errors| diagnostics.extend(errors))
         .ok()
         .map(|parsed| (parsed, text))

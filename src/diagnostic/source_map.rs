@@ -81,6 +81,53 @@ impl<'a> LineIndex<'a> {
         })
     }
 
+    /// Where the `n`-th item (from 0) of the block list under the top-level
+    /// `key` is written: at its `field` (`- title: …` or a later line of the
+    /// item) when given and present, else at the item's first line. `None`
+    /// when the list is not written as a block or has no such item.
+    pub fn find_item(&self, key: &str, n: usize, field: Option<&str>) -> Option<(usize, usize)> {
+        let (key_line, key_column) = self.find_key(key, 0)?;
+        let key_indent = key_column - 1;
+        let mut item_indent = None;
+        let mut items = Vec::new();
+        let mut end = self.line_count() + 1;
+        for line in key_line + 1..=self.line_count() {
+            let text = self.line_text(line);
+            let trimmed = text.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = text.len() - trimmed.len();
+            let dash = trimmed.starts_with('-');
+            if indent < key_indent || (indent == key_indent && !dash) {
+                end = line;
+                break;
+            }
+            if dash && *item_indent.get_or_insert(indent) == indent {
+                items.push(line);
+            }
+        }
+        let first = *items.get(n)?;
+        let last = items.get(n + 1).copied().unwrap_or(end);
+        // The text of a line after its indentation and any `- `.
+        let content = |line: usize| {
+            let text = self.line_text(line);
+            let trimmed = text.trim_start();
+            let rest = trimmed.strip_prefix('-').map_or(trimmed, str::trim_start);
+            (rest, text.len() - rest.len() + 1)
+        };
+        field
+            .and_then(|field| {
+                (first..last).find_map(|line| {
+                    let (rest, column) = content(line);
+                    rest.strip_prefix(field)?
+                        .starts_with(':')
+                        .then_some((line, column))
+                })
+            })
+            .or_else(|| Some((first, content(first).1)))
+    }
+
     /// Where a field's value is: the value's own position inside the key's
     /// block when found, else the key.
     pub fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
@@ -118,6 +165,19 @@ mod tests {
         assert_eq!(index.find_key_value("id", "porn", 0), Some((4, 5)));
         assert_eq!(index.find_key_value("label", "Consent", 0), Some((3, 5)));
         assert_eq!(index.find_key_value("id", "consent", 3), None);
+    }
+
+    #[test]
+    fn list_items_and_their_fields() {
+        let yaml = "sources:\n  - title: A\n    url: https://a.example.org\n  -   url: http://b.example.org\n    title: \"\"\n  - just text\nreviewed: 2026-01-01\n";
+        let index = LineIndex::new(yaml);
+        assert_eq!(index.find_item("sources", 0, Some("url")), Some((3, 5)));
+        assert_eq!(index.find_item("sources", 1, Some("url")), Some((4, 7)));
+        assert_eq!(index.find_item("sources", 1, Some("title")), Some((5, 5)));
+        assert_eq!(index.find_item("sources", 2, Some("url")), Some((6, 5)));
+        assert_eq!(index.find_item("sources", 3, None), None);
+        let flow = LineIndex::new("sources: [{title: A, url: x}]\n");
+        assert_eq!(flow.find_item("sources", 0, Some("url")), None);
     }
 
     #[test]

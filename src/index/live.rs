@@ -8,7 +8,6 @@
 use std::path::Path;
 
 use fixedbitset::FixedBitSet;
-use tantivy::query::QueryParser;
 use tantivy::schema::{Facet as FacetPath, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocSet, Index, ReloadPolicy, Searcher, TERMINATED, Term};
@@ -38,12 +37,8 @@ pub struct LiveIndex {
     pub version: String,
     pub(crate) searcher: Searcher,
     pub(crate) fields: Fields,
-    pub(crate) query_parser: QueryParser,
-    /// For the other names of a concept the text names: title and summary
-    /// only. Entries tagged with the concept already match (and carry its
-    /// names in `topics_text`), and phrase matching every synonym through
-    /// every body was most of the cost of a search that names a concept.
-    pub(crate) synonym_parser: QueryParser,
+    /// The tantivy index itself, for building query parsers over it.
+    pub(crate) tantivy: Index,
     /// In [`Facet::ALL`] order.
     pub(crate) facets: Vec<FacetPostings>,
     /// Per segment, each document's entry ord: hits join back to entries
@@ -107,18 +102,6 @@ impl LiveIndex {
         // A stable sort keeps title order among entries reviewed the same day.
         by_reviewed.sort_by_key(|&ord| std::cmp::Reverse(columns.reviewed[ord]));
         let as_u32 = |ords: Vec<usize>| ords.into_iter().map(|o| o as u32).collect();
-        let query_parser = weighted_parser(
-            &index,
-            &fields,
-            vec![
-                fields.title,
-                fields.summary,
-                fields.topics_text,
-                fields.body,
-                fields.provider,
-            ],
-        );
-        let synonym_parser = weighted_parser(&index, &fields, vec![fields.title, fields.summary]);
         let analyzer = index
             .tokenizers()
             .get(schema::TOKENIZER)
@@ -128,8 +111,6 @@ impl LiveIndex {
             version: version.to_string(),
             searcher,
             fields,
-            query_parser,
-            synonym_parser,
             facets,
             doc_ords: columns.ords.into_iter().map(Into::into).collect(),
             ages: columns.ages,
@@ -137,6 +118,7 @@ impl LiveIndex {
             by_title: as_u32(by_title),
             by_reviewed: as_u32(by_reviewed),
             analyzer,
+            tantivy: index,
         })
     }
 
@@ -158,16 +140,6 @@ impl LiveIndex {
             .position(|f| *f == facet)
             .expect("all facets loaded")]
     }
-}
-
-/// A parser over `searched` with the SPEC's weights: title above summary
-/// and topic names above everything else.
-fn weighted_parser(index: &Index, fields: &Fields, searched: Vec<Field>) -> QueryParser {
-    let mut parser = QueryParser::for_index(index, searched);
-    parser.set_field_boost(fields.title, 3.0);
-    parser.set_field_boost(fields.summary, 2.0);
-    parser.set_field_boost(fields.topics_text, 2.0);
-    parser
 }
 
 struct Columns {

@@ -7,8 +7,9 @@
 //!   year old", "ages 11-14", "teenage", "under fives"), phases and sectors
 //!   ("primary", "secondary", "sixth form", "post-16", from the sector names
 //!   and aliases of the taxonomy), SEND (the top ability term), places (area
-//!   names and aliases below the national level) and costs ("free" is free
-//!   or free to schools). Numbers may be written as words up to twenty, and
+//!   names and aliases below the national level), costs ("free" is free
+//!   or free to schools) and what a school did ("reported to the police",
+//!   "early help": the labels and aliases of the response routes). Numbers may be written as words up to twenty, and
 //!   read exactly like their digits. Text that only looks like one is left
 //!   alone: a year must be 0-13 ("year 2000" is text), an age at most 25,
 //!   nothing inside quotes is read as a filter, and a longer taxonomy name
@@ -44,7 +45,7 @@ use crate::taxonomy::KEY_STAGES;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Interpreted {
     /// The API parameter it corresponds to (`year`, `age`, `key_stage`,
-    /// `sector`, `ability`, `area`).
+    /// `sector`, `ability`, `area`, `response`).
     pub param: String,
     pub value: String,
     /// Every value it sets, ORed like a repeated parameter: `value` and
@@ -97,6 +98,7 @@ struct Explicit {
     ability: bool,
     area: bool,
     cost: bool,
+    response: bool,
 }
 
 impl Explicit {
@@ -109,6 +111,7 @@ impl Explicit {
             ability: !request.filter(Facet::Ability).is_empty(),
             area: !request.filter(Facet::Area).is_empty(),
             cost: !request.filter(Facet::Cost).is_empty(),
+            response: !request.filter(Facet::Response).is_empty(),
         }
     }
 
@@ -121,6 +124,7 @@ impl Explicit {
             Apply::Facet(Facet::Ability, _) => !self.ability,
             Apply::Facet(Facet::Area, _) => !self.area,
             Apply::Facet(Facet::Cost, _) => !self.cost,
+            Apply::Facet(Facet::Response, _) => !self.response,
             Apply::Facet(..) => true,
         }
     }
@@ -385,21 +389,26 @@ pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpr
     let one_child = reads
         .iter()
         .any(|(at, read)| read.param == "age" && tokens[at + read.len - 1].text == "old");
-    // The same filter read twice ("sixth form college") is one chip.
-    let mut groups: Vec<(Read, Vec<(usize, usize)>)> = Vec::new();
+    // The same filter read from neighbouring words ("sixth form college")
+    // is one chip, whose removal takes all of them: two chips would each
+    // leave the other's words, which read the filter again.
+    let mut groups: Vec<(Read, (usize, usize))> = Vec::new();
     for (at, read) in reads {
-        let span = (tokens[at].start, tokens[at + read.len - 1].end);
-        match groups
-            .iter_mut()
-            .find(|(r, _)| r.param == read.param && r.value == read.value)
-        {
-            Some((_, spans)) => spans.push(span),
-            None => groups.push((read, vec![span])),
+        let (start, end) = (tokens[at].start, tokens[at + read.len - 1].end);
+        match groups.last_mut() {
+            Some((last, span))
+                if last.param == read.param
+                    && last.value == read.value
+                    && q[span.1..start].trim().is_empty() =>
+            {
+                span.1 = end;
+            }
+            _ => groups.push((read, (start, end))),
         }
     }
     let filters = groups
         .iter()
-        .map(|(read, spans)| Interpreted {
+        .map(|(read, (start, end))| Interpreted {
             param: read.param.to_string(),
             value: read.value.clone(),
             values: std::iter::once(&read.value)
@@ -407,16 +416,11 @@ pub fn interpret(q: &str, request: &SearchRequest, lexicon: &Lexicon) -> Interpr
                 .cloned()
                 .collect(),
             label: read.label.clone(),
-            text: spans
-                .iter()
-                .map(|&(start, end)| &q[start..end])
-                .collect::<Vec<_>>()
-                .join(" "),
-            without: remove_spans(q, spans),
+            text: q[*start..*end].to_string(),
+            without: remove_spans(q, &[(*start, *end)]),
         })
         .collect();
-    let mut spans: Vec<(usize, usize)> = groups.iter().flat_map(|(_, s)| s.clone()).collect();
-    spans.sort_unstable();
+    let spans: Vec<(usize, usize)> = groups.iter().map(|(_, span)| *span).collect();
     let mut applies = Vec::new();
     for (read, _) in groups {
         if let Apply::Facet(facet, _) = &read.apply {
@@ -450,8 +454,8 @@ fn concept_len(lexicon: &Lexicon, stems: &[Vec<String>]) -> usize {
         .map_or(0, |name| name.words.len())
 }
 
-/// Reads a filter's name (a sector, ability, area or cost) at the start
-/// of `t`.
+/// Reads a filter's name (a sector, ability, area, cost or response) at
+/// the start of `t`.
 fn read_name(lexicon: &Lexicon, t: &[Token]) -> Option<Read> {
     let name = lexicon.filters.iter().find(|name| {
         name.words.len() <= t.len()
@@ -651,6 +655,90 @@ mod tests {
     }
 
     #[test]
+    fn what_a_school_did_is_read_from_its_route_names() {
+        for (q, value, text) in [
+            ("sexting reported to police", "police", "reported to police"),
+            (
+                "report to the police nudes",
+                "police",
+                "report to the police",
+            ),
+            (
+                "managed internally harassment",
+                "managed-internally",
+                "managed internally",
+            ),
+            (
+                "harassment handled internally",
+                "managed-internally",
+                "handled internally",
+            ),
+            (
+                "early help sexualised behaviour",
+                "early-help",
+                "early help",
+            ),
+            (
+                "social care referral",
+                "childrens-social-care",
+                "social care referral",
+            ),
+            (
+                "referred to social care",
+                "childrens-social-care",
+                "referred to social care",
+            ),
+            (
+                "Referral to children's social care",
+                "childrens-social-care",
+                "Referral to children's social care",
+            ),
+            (
+                "childrens social care",
+                "childrens-social-care",
+                "childrens social care",
+            ),
+        ] {
+            let i = read(q);
+            assert_eq!(i.filters.len(), 1, "{q}");
+            let filter = &i.filters[0];
+            assert_eq!(
+                (
+                    filter.param.as_str(),
+                    filter.value.as_str(),
+                    filter.text.as_str()
+                ),
+                ("response", value, text),
+                "{q}"
+            );
+            assert_eq!(
+                i.applies,
+                [Apply::Facet(Facet::Response, value.into())],
+                "{q}"
+            );
+            assert_eq!(
+                i.text,
+                remove_spans(
+                    q,
+                    &[(q.find(text).unwrap(), q.find(text).unwrap() + text.len())]
+                )
+            );
+        }
+        assert_eq!(
+            read("sexting reported to police").filters[0].label,
+            "Reported to the police"
+        );
+        assert_eq!(read("sexting reported to police").text, "sexting");
+        // A police service is searched for, not filtered to case studies.
+        assert_eq!(read("police sexting").filters, []);
+        assert_eq!(read("staffs police").filters.len(), 1);
+        // An explicit `response` wins over the text.
+        let mut request = SearchRequest::default();
+        request.filter_mut(Facet::Response).push("police".into());
+        assert_eq!(interpret("early help", &request, &lexicon()).filters, []);
+    }
+
+    #[test]
     fn look_alikes_stay_text() {
         for q in [
             "year 2000 guidance",
@@ -834,12 +922,17 @@ mod tests {
     }
 
     #[test]
-    fn a_filter_read_twice_is_one_chip() {
+    fn a_filter_read_from_neighbouring_words_is_one_chip() {
         let i = read("sixth form college consent");
         assert_eq!(i.filters.len(), 1);
         assert_eq!(i.filters[0].text, "sixth form college");
         assert_eq!(i.filters[0].without, "consent");
         assert_eq!(i.applies, [Apply::Phase("post-16".into(), 16, 19)]);
+        assert_eq!(i.text, "consent");
+        // Apart, each is its own chip that removes its own words.
+        let i = read("year 8 consent year 8");
+        assert_eq!(i.filters.len(), 2);
+        assert_eq!(i.filters[0].without, "consent year 8");
         assert_eq!(i.text, "consent");
     }
 

@@ -1,7 +1,7 @@
 //! The bank's own vocabulary as query understanding needs it: the names of
-//! filters and concepts (from the taxonomy and the kinds of entry), every
-//! word of the bank with its frequency and its stem, built once when an
-//! index version opens.
+//! filters and concepts (from the taxonomy, the routes of what a school did
+//! and the kinds of entry), every word of the bank with its frequency and
+//! its stem, built once when an index version opens.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,7 +11,7 @@ use super::spelling::Spelling;
 use super::tokens::{STOPWORDS, Token, is_acronym, tokenize};
 use crate::content::{Kind, Library};
 use crate::facet::Facet;
-use crate::taxonomy::{COSTS, Term};
+use crate::taxonomy::{COSTS, RESPONSES, Term};
 
 /// What a name of the filter lexicon selects.
 #[derive(Debug, Clone)]
@@ -152,6 +152,24 @@ impl Lexicon {
             .filter_map(|e| e.cost.as_deref())
             .collect();
         lexicon.add_costs(&costs);
+        // What a school did, by the routes' labels, aliases and ids of more
+        // than one word: `police` alone would make every search for a police
+        // service a filter on case studies.
+        for route in RESPONSES {
+            let target = Target::Facet {
+                facet: Facet::Response,
+                id: route.id.to_string(),
+                label: route.label.to_string(),
+                also: Vec::new(),
+            };
+            let id = route.id.replace('-', " ");
+            let names: Vec<String> = route
+                .names()
+                .map(str::to_string)
+                .chain(id.contains(' ').then_some(id))
+                .collect();
+            lexicon.add_filter_names(&names, &target);
+        }
         for term in taxonomy.topics.terms() {
             lexicon.add_concept(Facet::Topic, &term.id, names(term));
             let text = names(term)
@@ -203,6 +221,7 @@ impl Lexicon {
             .iter()
             .flat_map(|&v| taxonomy.vocabulary(v).terms().iter())
             .flat_map(|t| std::iter::once(t.label.clone()).chain(t.aliases.iter().cloned()))
+            .chain(RESPONSES.iter().flat_map(|r| r.names()).map(str::to_string))
             .collect();
         for entry in library.entries() {
             for text in [&entry.title, &entry.summary, &entry.body_text] {

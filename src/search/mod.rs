@@ -74,6 +74,7 @@ pub enum SearchError {
 pub struct Engine {
     index: LiveIndex,
     lexicon: Lexicon,
+    parsers: text::Parsers,
     coverage: Coverage,
     /// The entries a question's intent lifts ([`intent`]).
     intent_targets: rank::IntentTargets,
@@ -92,9 +93,11 @@ impl Engine {
         let lexicon = Lexicon::new(&index.library, index.analyzer()?);
         let coverage = Coverage::new(&index.library);
         let intent_targets = rank::IntentTargets::new(&index);
+        let parsers = text::Parsers::new(&index);
         Ok(Engine {
             index,
             lexicon,
+            parsers,
             coverage,
             intent_targets,
         })
@@ -131,11 +134,11 @@ impl Engine {
         let interpretation = self.interpret(request);
         let (effective, extra) = effective(request, &interpretation.applies);
 
-        let mut text = text_matches(index, lexicon, &interpretation.text)?;
+        let mut text = text_matches(self, &interpretation.text)?;
         let mut spelling = suggest::Spelling::new(request, &interpretation, lexicon);
         if let (Some(exact), Some(fix)) = (&text, &mut spelling) {
             let found = exact.bits.count_ones(..);
-            if found < FEW_RESULTS && fix.search(index, lexicon)? > found {
+            if found < FEW_RESULTS && fix.search(self)? > found {
                 text = fix.take_matches();
             }
         }
@@ -191,7 +194,7 @@ impl Engine {
                 text_bits: &text_bits,
                 extra: &extra,
             };
-            suggest::suggest(index, lexicon, request, &found, spelling)?
+            suggest::suggest(self, request, &found, spelling)?
         } else {
             Vec::new()
         };

@@ -11,7 +11,7 @@ use super::filters::{Extra, Filters, effective, full};
 use super::interpret::{Interpretation, interpret};
 use super::spelling::correct;
 use super::text::{TextMatches, text_matches};
-use super::{Lexicon, SearchError, SearchRequest};
+use super::{Engine, Lexicon, SearchError, SearchRequest};
 use crate::facet::Facet;
 use crate::index::LiveIndex;
 
@@ -85,9 +85,9 @@ impl Spelling {
     }
 
     /// How many entries the corrected text matches (searched once).
-    pub fn search(&mut self, index: &LiveIndex, lexicon: &Lexicon) -> tantivy::Result<usize> {
+    pub fn search(&mut self, engine: &Engine) -> tantivy::Result<usize> {
         if self.searched.is_none() {
-            self.searched = Some(text_matches(index, lexicon, &self.text)?);
+            self.searched = Some(text_matches(engine, &self.text)?);
         }
         Ok(self
             .searched
@@ -114,20 +114,19 @@ impl Spelling {
 /// Every way out of an empty result that gives some, most specific first
 /// (a filter dropped or a spelling keeps the words typed), then by count.
 pub(super) fn suggest(
-    index: &LiveIndex,
-    lexicon: &Lexicon,
+    engine: &Engine,
     request: &SearchRequest,
     found: &Found<'_>,
     spelling: Option<Spelling>,
 ) -> Result<Vec<Suggestion>, SearchError> {
+    let index = &engine.index;
     let mut rereads_left = MAX_TEXT_SEARCHES - 2;
     let mut out = Vec::new();
     for filter in &found.interpretation.filters {
         let mut without = request.clone();
         without.q = filter.without.clone();
         without.page = 1;
-        let Some(count) = count_reread(index, lexicon, &without, found, None, &mut rereads_left)?
-        else {
+        let Some(count) = count_reread(engine, &without, found, None, &mut rereads_left)? else {
             continue;
         };
         out.push(Suggestion {
@@ -144,14 +143,7 @@ pub(super) fn suggest(
         let mut link = request.clone();
         link.q = spelling.query.clone();
         link.page = 1;
-        let count = count_reread(
-            index,
-            lexicon,
-            &link,
-            found,
-            Some(&mut spelling),
-            &mut rereads_left,
-        )?;
+        let count = count_reread(engine, &link, found, Some(&mut spelling), &mut rereads_left)?;
         if let Some(count) = count {
             out.push(Suggestion {
                 kind: SuggestionKind::Spelling,
@@ -192,21 +184,21 @@ pub(super) fn suggest(
 /// spelling's. Otherwise one more search while the budget lasts; `None`
 /// when it is spent.
 fn count_reread(
-    index: &LiveIndex,
-    lexicon: &Lexicon,
+    engine: &Engine,
     link: &SearchRequest,
     found: &Found<'_>,
     spelling: Option<&mut Spelling>,
     rereads_left: &mut usize,
 ) -> Result<Option<usize>, SearchError> {
-    let reread = interpret(&link.q, link, lexicon);
+    let index = &engine.index;
+    let reread = interpret(&link.q, link, &engine.lexicon);
     let (effective, extra) = effective(link, &reread.applies);
     let filters = Filters::new(index, &effective, &extra);
     if reread.text == found.interpretation.text {
         return Ok(Some(filters.count(found.text_bits)));
     }
     if let Some(spelling) = spelling.filter(|s| s.text == reread.text) {
-        spelling.search(index, lexicon)?;
+        spelling.search(engine)?;
         let bits = match spelling.searched.as_ref().and_then(Option::as_ref) {
             Some(matches) => matches.bits.clone(),
             None => full(index.len()),
@@ -217,8 +209,7 @@ fn count_reread(
         return Ok(None);
     }
     *rereads_left -= 1;
-    let bits =
-        text_matches(index, lexicon, &reread.text)?.map_or_else(|| full(index.len()), |m| m.bits);
+    let bits = text_matches(engine, &reread.text)?.map_or_else(|| full(index.len()), |m| m.bits);
     Ok(Some(filters.count(&bits)))
 }
 

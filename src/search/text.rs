@@ -5,19 +5,53 @@
 use fixedbitset::FixedBitSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhrasePrefixQuery, Query,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
 };
+use tantivy::schema::Field;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term as TantivyTerm};
 
 use super::concepts::concepts;
-use super::rank::{PREFIX_BOOST, SYNONYM_BOOST, concept_weight};
+use super::rank::{FIELD_BOOSTS, PREFIX_BOOST, SYNONYM_BOOST, TextField, concept_weight};
 use super::tokens::{tokenize, without_stopwords};
-use super::{Lexicon, snippet};
+use super::{Engine, Lexicon, snippet};
 use crate::facet::Facet;
 use crate::index::LiveIndex;
 
 /// Shortest last word completed as a prefix.
 const MIN_PREFIX_CHARS: usize = 3;
+
+/// The query parsers of an index version, weighted by [`FIELD_BOOSTS`].
+pub(super) struct Parsers {
+    /// What is typed: title, summary, topic names, body and provider.
+    typed: QueryParser,
+    /// For the other names of a concept the text names: title and summary
+    /// only. Entries tagged with the concept already match (and carry its
+    /// names in `topics_text`), and phrase matching every synonym through
+    /// every body was most of the cost of a search that names a concept.
+    synonyms: QueryParser,
+}
+
+impl Parsers {
+    pub fn new(index: &LiveIndex) -> Parsers {
+        let f = &index.fields;
+        let weighted = |searched: Vec<Field>| {
+            let mut parser = QueryParser::for_index(&index.tantivy, searched);
+            for (field, boost) in FIELD_BOOSTS {
+                let field = match field {
+                    TextField::Title => f.title,
+                    TextField::Summary => f.summary,
+                    TextField::Topics => f.topics_text,
+                };
+                parser.set_field_boost(field, boost);
+            }
+            parser
+        };
+        Parsers {
+            typed: weighted(vec![f.title, f.summary, f.topics_text, f.body, f.provider]),
+            synonyms: weighted(vec![f.title, f.summary]),
+        }
+    }
+}
 
 pub(super) struct TextMatches {
     pub(super) bits: FixedBitSet,
@@ -39,18 +73,16 @@ pub(super) struct TextMatches {
 /// matching, and the tagged entries already match); the last word also
 /// matches as a prefix. Scores are the text score over the best one, plus a
 /// lift for each named concept an entry is tagged with.
-pub(super) fn text_matches(
-    index: &LiveIndex,
-    lexicon: &Lexicon,
-    q: &str,
-) -> tantivy::Result<Option<TextMatches>> {
+pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<TextMatches>> {
+    let (index, lexicon) = (&engine.index, &engine.lexicon);
     if q.trim().is_empty() {
         return Ok(None);
     }
     // Lenient parsing: stray quotes, colons or brackets in what people type
     // are treated as text instead of failing the search.
-    let (typed, _) = index
-        .query_parser
+    let (typed, _) = engine
+        .parsers
+        .typed
         .parse_query_lenient(&without_stopwords(q));
     let concepts = concepts(q, lexicon);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, typed)];
@@ -70,7 +102,7 @@ pub(super) fn text_matches(
             .filter(|name| lexicon.stems(name).len() == 1)
             .map(|name| {
                 let phrase = format!("\"{}\"", name.replace('"', " "));
-                index.synonym_parser.parse_query_lenient(&phrase).0
+                engine.parsers.synonyms.parse_query_lenient(&phrase).0
             })
             .collect();
         if !synonyms.is_empty() {

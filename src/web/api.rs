@@ -13,7 +13,7 @@ use super::error::WebError;
 use crate::content::{Entry, Library};
 use crate::facet::Facet;
 use crate::search::{self, SearchRequest, SearchResults};
-use crate::taxonomy::{COSTS, KEY_STAGES};
+use crate::taxonomy::{COSTS, KEY_STAGES, RESPONSES};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,6 +30,7 @@ async fn search_handler(
     let live = state.live();
     let request = SearchRequest::from_query(raw.as_deref().unwrap_or_default(), live.index())?;
     let results = live.run(&request)?;
+    state.record_search(&live, &request, results.total == 0);
     Ok(Json(search_json(&results)).into_response())
 }
 
@@ -79,6 +80,9 @@ struct HitBody<'a> {
     areas: &'a [String],
     provider: &'a Option<crate::content::EntryId>,
     contact: &'a Option<crate::content::Contact>,
+    response: &'a [String],
+    illustrative: bool,
+    sources: &'a [crate::content::Source],
     score: f32,
 }
 
@@ -101,6 +105,9 @@ impl<'a> HitBody<'a> {
             areas: &e.areas,
             provider: &e.provider,
             contact: &e.contact,
+            response: &e.response,
+            illustrative: e.illustrative,
+            sources: &e.sources,
             score: hit.score,
         }
     }
@@ -175,6 +182,7 @@ async fn taxonomy_handler(State(state): State<AppState>) -> Response {
             .map(|&(id, label)| Fixed { id, label })
             .collect();
         map.insert("costs".into(), json!(costs));
+        map.insert("responses".into(), json!(RESPONSES));
         map.insert("key_stages".into(), json!(KEY_STAGES));
         map.insert("facets".into(), json!(Facet::ALL.map(Facet::param)));
     }

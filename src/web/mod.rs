@@ -25,7 +25,9 @@ pub use api::{entry_json, search_json};
 pub use error::WebError;
 
 use crate::clock::Clock;
-use crate::search::{Engine, RequestError};
+use crate::facet::Facet;
+use crate::insights::{Recorder, SearchRecord};
+use crate::search::{Engine, RequestError, SearchRequest};
 
 /// Longest whole query string accepted; `q` has its own, smaller limit.
 pub const MAX_QUERY_STRING_BYTES: usize = 8 * 1024;
@@ -48,6 +50,8 @@ pub struct AppState {
     live: Arc<ArcSwap<Engine>>,
     health: Arc<Mutex<Health>>,
     clock: Clock,
+    /// Search statistics (`serve --data`); `None` records nothing.
+    insights: Option<Arc<Recorder>>,
 }
 
 impl AppState {
@@ -61,7 +65,41 @@ impl AppState {
                 last_good_at: Some(now),
                 last_error: None,
             })),
+            insights: None,
         }
+    }
+
+    /// Records searches into these statistics.
+    pub fn with_insights(mut self, recorder: Arc<Recorder>) -> Self {
+        self.insights = Some(recorder);
+        self
+    }
+
+    /// Hands a search to the statistics writer, if there is one. The first
+    /// page only: turning a page is not another search. Never blocks.
+    pub fn record_search(&self, live: &Arc<Engine>, request: &SearchRequest, found_nothing: bool) {
+        let Some(recorder) = &self.insights else {
+            return;
+        };
+        if request.page > 1 || (request.q.trim().is_empty() && !request.has_filters()) {
+            return;
+        }
+        let filters = Facet::ALL
+            .into_iter()
+            .flat_map(|f| {
+                request
+                    .filter(f)
+                    .iter()
+                    .map(move |v| (f.param(), v.clone()))
+            })
+            .collect();
+        recorder.record(SearchRecord {
+            day: self.today(),
+            query: request.q.clone(),
+            filters,
+            found_nothing,
+            bank: Arc::clone(live),
+        });
     }
 
     pub fn live(&self) -> Arc<Engine> {

@@ -193,12 +193,17 @@ async function main() {
   const api = await (await fetch(`${base}/api/search?kind=organisation&per_page=100`)).json();
   const organisation = api.hits.find((h) => h.contact && h.contact.phone) || api.hits[0];
   const resource = (await (await fetch(`${base}/api/search?kind=resource&q=consent`)).json()).hits[0];
+  // A case study with its label, routes and sources.
+  const cases = (await (await fetch(`${base}/api/search?kind=case-study&response=police&per_page=100`)).json()).hits;
+  const caseStudy = cases.find((h) => h.illustrative) || cases[0];
   const pages = {
     home: "/",
     search: "/search?q=consent&key_stage=ks2",
-    "search-empty": "/search?q=consent&kind=case-study&key_stage=eyfs&sector=post-16",
+    "search-empty": "/search?q=consent&kind=case-study&key_stage=eyfs&sector=special",
+    "search-case-studies": "/search?kind=case-study&response=police",
     organisation: `/entries/${organisation.id}`,
     resource: `/entries/${resource.id}`,
+    "case-study": `/entries/${caseStudy.id}`,
     coverage: "/coverage",
     updates: "/updates",
     "not-found": "/no-such-page",

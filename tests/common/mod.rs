@@ -18,6 +18,15 @@ pub fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
+/// The `signpost` binary, run from the crate root with the tests' date:
+/// no test depends on the machine's clock.
+pub fn signpost() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_signpost"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command.env("SIGNPOST_TODAY", today().to_string());
+    command
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

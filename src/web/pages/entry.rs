@@ -16,6 +16,7 @@ use crate::content::SafeHtml;
 struct EntryPage {
     layout: Layout,
     kind: &'static str,
+    illustrative: Option<&'static str>,
     title: String,
     summary: String,
     due: bool,
@@ -28,6 +29,7 @@ struct EntryPage {
     url: Option<String>,
     contact: Vec<ContactLine>,
     quality: Option<String>,
+    sources: Vec<Link>,
     related: Vec<Card>,
 }
 
@@ -75,6 +77,10 @@ pub(super) async fn entry_page(
     push("SEND", VocabularyName::Abilities, &entry.abilities);
     push("Available in", VocabularyName::Areas, &entry.areas);
     push("Formats", VocabularyName::Formats, &entry.formats);
+    let routes = response_labels(entry);
+    if !routes.is_empty() {
+        facts.push((Facet::Response.label(), routes.join(", ")));
+    }
     if let Some(cost) = &entry.cost {
         let label = crate::taxonomy::COSTS
             .iter()
@@ -133,6 +139,7 @@ pub(super) async fn entry_page(
     let page = EntryPage {
         layout: Layout::new(entry.title.clone(), "").with_exit(sensitive),
         kind: entry.kind.label(),
+        illustrative: illustrative_label(entry),
         title: entry.title.clone(),
         summary: entry.summary.clone(),
         due: entry.is_due_for_review(today),
@@ -152,6 +159,14 @@ pub(super) async fn entry_page(
         url,
         contact,
         quality,
+        sources: entry
+            .sources
+            .iter()
+            .map(|s| Link {
+                href: s.url.clone(),
+                label: s.title.clone(),
+            })
+            .collect(),
         related: related(library, entry)
             .into_iter()
             .map(|e| Card::new(library, e, String::new(), today))

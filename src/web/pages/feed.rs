@@ -45,13 +45,16 @@ pub(super) async fn feed(State(state): State<AppState>, headers: HeaderMap) -> R
         base = xml_escape(&base),
     );
     for entry in entries.iter().take(FEED_LIMIT) {
+        let illustrative = illustrative_label(entry).map_or_else(String::new, |label| {
+            format!("<category term=\"illustrative\" label=\"{label}\"/>\n")
+        });
         let _ = write!(
             xml,
             "<entry>\n<id>tag:signpost,2025:entries/{id}</id>\n<title>{title}</title>\n\
              <updated>{updated}</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"{base}/entries/{id}\"/>\n\
-             <category term=\"{kind}\" label=\"{kind_label}\"/>\n<summary>{summary}</summary>\n</entry>\n",
+             <category term=\"{kind}\" label=\"{kind_label}\"/>\n{illustrative}<summary>{summary}</summary>\n</entry>\n",
             id = entry.id,
-            title = xml_escape(&entry.title),
+            title = xml_escape(&feed_title(entry)),
             updated = atom_date(entry.reviewed),
             base = xml_escape(&base),
             kind = entry.kind.id(),
@@ -68,6 +71,22 @@ pub(super) async fn feed(State(state): State<AppState>, headers: HeaderMap) -> R
         xml,
     )
         .into_response()
+}
+
+/// An entry's title in the feed: an illustrative case study says so first,
+/// since most feed readers show only titles.
+fn feed_title(entry: &Entry) -> String {
+    match illustrative_label(entry) {
+        Some(label)
+            if !entry
+                .title
+                .to_lowercase()
+                .starts_with(&label.to_lowercase()) =>
+        {
+            format!("{label}: {}", entry.title)
+        }
+        _ => entry.title.clone(),
+    }
 }
 
 fn atom_date(date: NaiveDate) -> String {

@@ -40,11 +40,12 @@ pub(super) const UPDATES_LIMIT: usize = 100;
 pub(super) const FEED_LIMIT: usize = 50;
 pub(super) const RELATED_LIMIT: usize = 6;
 /// Display order of the facet panel: the ones teachers reach for first.
-pub(super) const PANEL_ORDER: [Facet; 9] = [
+pub(super) const PANEL_ORDER: [Facet; Facet::COUNT] = [
     Facet::Kind,
     Facet::KeyStage,
     Facet::Topic,
     Facet::Sector,
+    Facet::Response,
     Facet::Audience,
     Facet::Ability,
     Facet::Area,
@@ -152,6 +153,23 @@ pub(super) fn labels(library: &Library, vocabulary: VocabularyName, ids: &[Strin
         .collect()
 }
 
+/// What the school did, in words.
+pub(super) fn response_labels(entry: &Entry) -> Vec<&'static str> {
+    entry
+        .response
+        .iter()
+        .filter_map(|id| crate::taxonomy::response(id))
+        .map(|t| t.label)
+        .collect()
+}
+
+/// How an illustrative case study is labelled wherever it is shown.
+pub(super) const ILLUSTRATIVE: &str = "Illustrative example";
+
+pub(super) fn illustrative_label(entry: &Entry) -> Option<&'static str> {
+    entry.illustrative.then_some(ILLUSTRATIVE)
+}
+
 pub(super) fn key_stage_labels(entry: &Entry) -> Vec<String> {
     entry
         .ages
@@ -167,6 +185,10 @@ pub(super) struct Card {
     pub(super) kind: &'static str,
     pub(super) kind_id: &'static str,
     pub(super) summary: String,
+    /// The label of a case study written from guidance.
+    pub(super) illustrative: Option<&'static str>,
+    /// What the school did, for a case study.
+    pub(super) response: String,
     /// Escaped HTML with `<mark>`s, from search; rendered raw.
     pub(super) snippet: String,
     pub(super) ages: String,
@@ -194,6 +216,8 @@ impl Card {
             kind: entry.kind.label(),
             kind_id: entry.kind.id(),
             summary: entry.summary.clone(),
+            illustrative: illustrative_label(entry),
+            response: response_labels(entry).join(", "),
             snippet,
             ages: entry.ages.describe(),
             key_stages: key_stage_labels(entry).join(", "),

@@ -104,6 +104,7 @@ pub(super) async fn search_page(
     let request = SearchRequest::from_query(&raw, live.index())
         .map_err(|error| PageError::new(error.into(), &raw))?;
     let results = run(&live, &request, &raw)?;
+    state.record_search(&live, &request, results.total == 0);
     let page = search_view(&live, &request, &results, state.today());
     Ok(render(&page, StatusCode::OK))
 }

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use clap::Parser;
 
 use signpost::content;
-use signpost::corpus::{self, Options, Source};
+use signpost_tools::corpus::{self, Options, Source};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -18,10 +18,10 @@ use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 use signpost::content::{self, Library};
-use signpost::corpus::{self, Options, Source};
 use signpost::index::{self, LiveIndex};
 use signpost::search::{Engine, SearchRequest};
 use signpost::web;
+use signpost_tools::corpus::{self, Options, Source};
 
 /// The requests a teacher, a DSL and a head would make, as query strings.
 const REQUESTS: [(&str, &str); 11] = [
@@ -32,7 +32,7 @@ const REQUESTS: [(&str, &str); 11] = [
         "zero_results_45_words",
         "q=qqxv+zzkw+year+8+tamworth+primary+wwqz+xxvq+ks3+lichfield+stafford+vvkq+kkzw\
          +qzqx+age+12+zxzq+secondary+xqxz+wqwq+cannock+chase+year+9+qqww+zzxx+kqkq\
-         +wvwv+send+vqvq+xkxk+tamworth+zqzq+qxqx+post-16+wzwz+kvkv+year+10+xwxw+zkzk\
+         +wvwv+SEND+vqvq+xkxk+tamworth+zqzq+qxqx+post-16+wzwz+kvkv+year+10+xwxw+zkzk\
          +qvqv+stoke+vxvx+kqzw+zwkq+qkwz",
     ),
     ("consent", "q=consent"),
@@ -97,7 +97,8 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let content = dir.path().join("content");
     let index_dir = dir.path().join("index");
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    // The shipped bank, at the workspace root.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let source = Source::from_content_dir(&shipped).expect("the shipped content");
 
     let started = Instant::now();

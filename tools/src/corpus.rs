@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate};
 
-use crate::content::{Kind, MAX_SUMMARY_CHARS};
-use crate::taxonomy::{COSTS, Taxonomy, Vocabulary};
+use signpost::content::{Kind, MAX_SUMMARY_CHARS};
+use signpost::taxonomy::{COSTS, RESPONSES, Taxonomy, Vocabulary};
 
 const TAXONOMY_FILE: &str = "taxonomy.yaml";
 
@@ -141,15 +141,6 @@ impl Source {
             taxonomy,
             words,
         })
-    }
-
-    pub fn taxonomy(&self) -> &Taxonomy {
-        &self.taxonomy
-    }
-
-    /// How many words (with repeats) the vocabulary was drawn from.
-    pub fn word_count(&self) -> usize {
-        self.words.len()
     }
 }
 
@@ -600,6 +591,21 @@ impl<'a> Generator<'a> {
         }
         if rng.chance(10) {
             let _ = writeln!(y, "quality_assured:\n  by: PSHE Association");
+        }
+        if kind == Kind::CaseStudy {
+            let _ = writeln!(
+                y,
+                "sources:\n  - title: {}\n    url: https://www.example.org/{id}/source",
+                quote(&capitalise(&self.phrase(rng, 3, 8)))
+            );
+            if rng.chance(30) {
+                y.push_str("illustrative: true\n");
+            }
+            if rng.chance(70) {
+                let routes: Vec<&str> = RESPONSES.iter().map(|r| r.id).collect();
+                let picked = rng.pick_distinct(&routes, 1, 2);
+                let _ = writeln!(y, "response: [{}]", join(&picked));
+            }
         }
         // Most reviewed in the past year; about one in fifty overdue.
         let days_ago = if rng.chance(2) {

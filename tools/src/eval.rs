@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::search::{Engine, SearchRequest};
+use signpost::search::{Engine, SearchRequest};
 
 /// Ranks scored: the first page of ten.
 pub const K: usize = 10;
