@@ -640,6 +640,14 @@ pub const COSTS: [(&str, &str); 3] = [
     ("paid", "Paid"),
 ];
 
+/// The label of a cost id (the id itself when unknown).
+pub fn cost_label(id: &str) -> &str {
+    COSTS
+        .iter()
+        .find(|(c, _)| *c == id)
+        .map_or(id, |(_, label)| label)
+}
+
 /// A term of a vocabulary fixed in code rather than read from
 /// `taxonomy.yaml`, so every bank has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -8,10 +8,10 @@ use std::collections::{HashMap, HashSet};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::spelling::Spelling;
-use super::tokens::{Token, is_acronym, tokenize};
+use super::tokens::{STOPWORDS, Token, is_acronym, tokenize};
 use crate::content::{Kind, Library};
 use crate::facet::Facet;
-use crate::taxonomy::{RESPONSES, Term};
+use crate::taxonomy::{COSTS, RESPONSES, Term};
 
 /// What a name of the filter lexicon selects.
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub(super) enum Target {
         facet: Facet,
         id: String,
         label: String,
+        /// More values selected with `id` (ORed).
+        also: Vec<String>,
     },
 }
 
@@ -41,6 +43,12 @@ pub(super) struct Name<T> {
 pub struct Lexicon {
     pub(super) filters: Vec<Name<Target>>,
     pub(super) concepts: Vec<Name<(Facet, String)>>,
+    /// Each topic's own words (label, aliases, description) as stems, and
+    /// how telling each stem is among the topics (inverse document
+    /// frequency): what a situation described in other words is matched
+    /// against ([`super::concepts`]).
+    pub(super) topic_words: Vec<(String, Vec<String>)>,
+    pub(super) topic_idf: HashMap<String, f32>,
     /// The names of each concept by (facet, id), as written.
     pub(super) concept_names: HashMap<(Facet, String), Vec<String>>,
     /// Every word of the bank, lowercased, with how often it occurs.
@@ -80,6 +88,8 @@ impl Lexicon {
             filters: Vec::new(),
             concepts: Vec::new(),
             concept_names: HashMap::new(),
+            topic_words: Vec::new(),
+            topic_idf: HashMap::new(),
             words: HashMap::new(),
             forms: HashMap::new(),
             sorted: Vec::new(),
@@ -107,6 +117,7 @@ impl Lexicon {
                     facet: Facet::Sector,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 },
             };
             lexicon.add_filter_names(&names(term), &target);
@@ -117,6 +128,7 @@ impl Lexicon {
                     facet: Facet::Ability,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 };
                 lexicon.add_filter_names(&names(term), &target);
             } else {
@@ -129,10 +141,17 @@ impl Lexicon {
                     facet: Facet::Area,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 };
                 lexicon.add_filter_names(&names(term), &target);
             }
         }
+        let costs: HashSet<&str> = library
+            .entries()
+            .iter()
+            .filter_map(|e| e.cost.as_deref())
+            .collect();
+        lexicon.add_costs(&costs);
         // What a school did, by the routes' labels, aliases and ids of more
         // than one word: `police` alone would make every search for a police
         // service a filter on case studies.
@@ -141,6 +160,7 @@ impl Lexicon {
                 facet: Facet::Response,
                 id: route.id.to_string(),
                 label: route.label.to_string(),
+                also: Vec::new(),
             };
             let id = route.id.replace('-', " ");
             let names: Vec<String> = route
@@ -152,7 +172,31 @@ impl Lexicon {
         }
         for term in taxonomy.topics.terms() {
             lexicon.add_concept(Facet::Topic, &term.id, names(term));
+            let text = names(term)
+                .into_iter()
+                .chain(term.description.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut stems: Vec<String> = lexicon
+                .stems(&text)
+                .into_iter()
+                .filter(|s| !STOPWORDS.contains(&s.as_str()))
+                .collect();
+            stems.sort_unstable();
+            stems.dedup();
+            lexicon.topic_words.push((term.id.clone(), stems));
         }
+        let n = lexicon.topic_words.len() as f32;
+        let mut df: HashMap<&str, f32> = HashMap::new();
+        for (_, stems) in &lexicon.topic_words {
+            for stem in stems {
+                *df.entry(stem).or_default() += 1.0;
+            }
+        }
+        lexicon.topic_idf = df
+            .into_iter()
+            .map(|(stem, df)| (stem.to_string(), (1.0 + (n - df + 0.5) / (df + 0.5)).ln()))
+            .collect();
         for term in taxonomy.formats.terms() {
             lexicon.add_concept(Facet::Format, &term.id, names(term));
         }
@@ -261,6 +305,41 @@ impl Lexicon {
         words.sort_by_key(|w| std::cmp::Reverse(self.words[*w]));
         words.truncate(limit);
         words
+    }
+
+    /// The costs as filter names, for the costs the bank uses: a bank that
+    /// tags no costs reads "free" as a word. A cost's label also selects
+    /// the costs whose labels begin with it: "free" is free or free to
+    /// schools.
+    pub(super) fn add_costs(&mut self, used: &HashSet<&str>) {
+        for &(id, label) in COSTS.iter().filter(|(id, _)| used.contains(id)) {
+            let also = COSTS
+                .iter()
+                .filter(|(other, other_label)| {
+                    *other != id
+                        && used.contains(other)
+                        && other_label.starts_with(&format!("{label} "))
+                })
+                .map(|(other, _)| other.to_string())
+                .collect::<Vec<_>>();
+            let label = std::iter::once(label.to_string())
+                .chain(
+                    also.iter()
+                        .map(|a| crate::taxonomy::cost_label(a).to_lowercase()),
+                )
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let target = Target::Facet {
+                facet: Facet::Cost,
+                id: id.to_string(),
+                label,
+                also,
+            };
+            self.add_filter_names(&[id.replace('-', " ")], &target);
+        }
+        // Longest names first, so "free to schools" wins over "free".
+        self.filters
+            .sort_by_key(|f| std::cmp::Reverse(f.words.len()));
     }
 
     fn add_filter_names(&mut self, names: &[String], target: &Target) {

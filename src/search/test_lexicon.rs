@@ -88,6 +88,8 @@ pub(crate) fn lexicon_of(taxonomy: &str, bodies: &[&str]) -> Lexicon {
         .get(crate::index::schema::TOKENIZER)
         .unwrap();
     let mut lexicon = Lexicon::new(&library, analyzer);
+    // As if the bank tagged every cost.
+    lexicon.add_costs(&crate::taxonomy::COSTS.iter().map(|(id, _)| *id).collect());
     for body in bodies {
         lexicon.count_words(body);
     }
