@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -16,6 +17,9 @@ use crate::content::{self, ContentError, EntryId, Kind, Library, Severity};
 use crate::export::{self, ExportFormat};
 use crate::facet::Facet;
 use crate::index;
+use crate::insights::{self, Recorder, Report, Store};
+use crate::links::{self, Cache, CheckOptions, LinkReport, LinkStatus};
+use crate::review_queue;
 use crate::schema;
 use crate::search::{Engine, SearchRequest};
 use crate::taxonomy::Taxonomy;
@@ -49,6 +53,17 @@ pub enum Command {
         /// Follow edits to the content: re-check, re-index and swap live.
         #[arg(long)]
         watch: bool,
+        /// Where privacy-safe search statistics are kept (see
+        /// docs/privacy.md).
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Days of search statistics kept; older counts are deleted.
+        #[arg(long, default_value_t = crate::insights::DEFAULT_RETENTION_DAYS)]
+        retention_days: u64,
+        /// Also serve Prometheus metrics at /metrics on this address (and
+        /// only there, never on --addr).
+        #[arg(long, value_name = "HOST:PORT")]
+        metrics_addr: Option<String>,
     },
     /// Validate every content file; exit 1 on any error.
     Check {
@@ -65,20 +80,26 @@ pub enum Command {
         #[arg(long, value_name = "REV")]
         changed_since: Option<String>,
     },
-    /// Write a new entry file with every field present and explained.
+    /// Write a new entry file with every field present and explained, or
+    /// (`signpost new site`) a site.yaml with every setting explained.
     New {
-        /// organisation, training, resource, guidance or case-study.
-        #[arg(value_parser = parse_kind)]
-        kind: Kind,
-        /// The entry's permanent id: lowercase words joined by hyphens.
-        id: String,
+        /// organisation, training, resource, guidance, case-study, or site.
+        #[arg(value_parser = parse_new)]
+        kind: New,
+        /// The entry's permanent id: lowercase words joined by hyphens
+        /// (not for `site`).
+        id: Option<String>,
         #[arg(long, default_value = "content")]
         content: PathBuf,
     },
-    /// Print a JSON Schema of the front matter, with the taxonomy's ids.
+    /// Print a JSON Schema of the front matter, with the taxonomy's ids
+    /// (or, with --site, of site.yaml).
     Schema {
         #[arg(long, default_value = "content")]
         content: PathBuf,
+        /// The schema of content/site.yaml instead.
+        #[arg(long)]
+        site: bool,
     },
     /// Export the bank as JSON, CSV or Open Referral (HSDS 3.0) JSON.
     Export {
@@ -99,6 +120,72 @@ pub enum Command {
     },
     /// Search from the terminal, with the same filters as the API.
     Search(Box<SearchArgs>),
+    /// Check every web address in the bank; exit 1 when any is broken.
+    Links(LinksArgs),
+    /// List the entries due for review, oldest first.
+    Review(ReviewArgs),
+    /// Report what people search for, from `serve --data` statistics.
+    Insights(InsightsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LinksArgs {
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    #[arg(long, value_enum, default_value_t = LinksFormat::Human)]
+    format: LinksFormat,
+    /// Seconds to wait for one answer.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+    /// Verdicts kept per address and day; a second run on the same day
+    /// re-checks only addresses not checked that day.
+    #[arg(long, default_value = "data/links.json")]
+    cache: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    /// Also list entries due within this many days.
+    #[arg(long, default_value_t = crate::review_queue::DEFAULT_WITHIN_DAYS)]
+    within: u64,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+    /// The link cache of `signpost links`, for each entry's worst link.
+    #[arg(long, default_value = "data/links.json")]
+    cache: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InsightsArgs {
+    /// The statistics directory `serve --data` writes.
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+    /// Days of statistics kept; older counts are deleted.
+    #[arg(long, default_value_t = crate::insights::DEFAULT_RETENTION_DAYS)]
+    retention_days: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinksFormat {
+    /// `file:line: status code url -> new address (why)` for each link that
+    /// needs a look, and counts on standard error.
+    Human,
+    /// A JSON array of every link: file, line, url, status, code,
+    /// redirect_to.
+    Json,
+    /// GitHub Actions annotations: an error per broken link, a warning per
+    /// link that moved or could not be checked.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -129,6 +216,10 @@ pub struct SearchArgs {
     format: Vec<String>,
     #[arg(long = "key-stage")]
     key_stage: Vec<String>,
+    /// What the school did (case studies): managed-internally, early-help,
+    /// childrens-social-care or police.
+    #[arg(long)]
+    response: Vec<String>,
     #[arg(long)]
     age: Option<String>,
     #[arg(long)]
@@ -157,6 +248,7 @@ impl SearchArgs {
             (Facet::Cost, &self.cost),
             (Facet::Format, &self.format),
             (Facet::KeyStage, &self.key_stage),
+            (Facet::Response, &self.response),
         ];
         let single = [
             ("age", &self.age),
@@ -190,10 +282,20 @@ pub enum Format {
     Github,
 }
 
-fn parse_kind(text: &str) -> Result<Kind, String> {
-    Kind::from_id(text).ok_or_else(|| {
+/// What `signpost new` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum New {
+    Entry(Kind),
+    Site,
+}
+
+fn parse_new(text: &str) -> Result<New, String> {
+    if text == "site" {
+        return Ok(New::Site);
+    }
+    Kind::from_id(text).map(New::Entry).ok_or_else(|| {
         format!(
-            "unknown kind `{text}`: use one of {}",
+            "unknown kind `{text}`: use one of {}, or site",
             Kind::ALL.map(Kind::id).join(", ")
         )
     })
@@ -208,15 +310,43 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
             addr,
             watch,
-        } => serve(&content, &index, &addr, watch, clock),
+            metrics_addr,
+            data,
+            retention_days,
+        } => serve(
+            &content,
+            &index,
+            &Listen {
+                addr,
+                metrics_addr,
+                watch,
+                data,
+                retention_days,
+            },
+            clock,
+        ),
         Command::Check {
             content,
             format,
             strict,
             changed_since,
         } => check(&content, format, strict, changed_since.as_deref(), today),
-        Command::New { kind, id, content } => new_entry(&content, kind, &id, today),
-        Command::Schema { content } => print_schema(&content),
+        Command::New {
+            kind: New::Site,
+            id,
+            content,
+        } => new_site(&content, id.as_deref()),
+        Command::New {
+            kind: New::Entry(kind),
+            id,
+            content,
+        } => {
+            let id = id.ok_or_else(|| {
+                anyhow::anyhow!("give the new entry's id: signpost new {} ID", kind.id())
+            })?;
+            new_entry(&content, kind, &id, today)
+        }
+        Command::Schema { content, site } => print_schema(&content, site),
         Command::Export {
             content,
             format,
@@ -224,6 +354,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => export_command(&content, format, out.as_deref(), today),
         Command::Index { content, index } => build_index(&content, &index, today),
         Command::Search(args) => search_command(&args, today),
+        Command::Links(args) => links_command(&args, today),
+        Command::Review(args) => review_command(&args, today),
+        Command::Insights(args) => insights_command(&args, today),
     }
 }
 
@@ -434,7 +567,33 @@ fn new_entry(dir: &Path, kind: Kind, id: &str, today: NaiveDate) -> anyhow::Resu
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_schema(dir: &Path) -> anyhow::Result<ExitCode> {
+/// Writes `site.yaml` with every setting explained; never overwrites one.
+fn new_site(dir: &Path, id: Option<&str>) -> anyhow::Result<ExitCode> {
+    if let Some(id) = id {
+        bail!("`signpost new site` takes no id (got `{id}`): there is one site.yaml");
+    }
+    let path = dir.join(content::SITE_FILE);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("creating {} (it may exist already)", path.display()))?;
+    file.write_all(schema::site_template().as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("{}", path.display());
+    eprintln!(
+        "wrote {}: set your authority's name, numbers and addresses, then run `signpost check`",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_schema(dir: &Path, site: bool) -> anyhow::Result<ExitCode> {
+    if site {
+        println!("{}", serde_json::to_string_pretty(&schema::site_schema())?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let taxonomy = load_taxonomy(dir)?;
     let schema = schema::front_matter_schema(&taxonomy, &organisation_ids(dir));
     println!("{}", serde_json::to_string_pretty(&schema)?);
@@ -515,35 +674,85 @@ fn open_live(content: &Path, index_dir: &Path, today: NaiveDate) -> anyhow::Resu
     Engine::new(live).context("opening the index")
 }
 
+/// Where `serve` listens, and whether it follows the content.
+struct Listen {
+    addr: String,
+    metrics_addr: Option<String>,
+    watch: bool,
+    /// Where search statistics are kept, and for how many days.
+    data: PathBuf,
+    retention_days: u64,
+}
+
 fn serve(
     content: &Path,
     index_dir: &Path,
-    addr: &str,
-    watch: bool,
+    listen: &Listen,
     clock: Clock,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // Before anything is recorded, so the first index's gauges count.
+    let metrics = listen
+        .metrics_addr
+        .as_ref()
+        .map(|_| web::metrics::install().map_err(|e| anyhow::anyhow!("metrics: {e}")))
+        .transpose()?;
     let live = open_live(content, index_dir, clock.today())?;
     let entries = live.index().len();
-    let state = web::AppState::new(live, clock);
-    let _watch = watch
+    let mut state = web::AppState::new(live, clock);
+    let base = state.base_path().to_string();
+    // Statistics are worth less than the service: without them it serves.
+    let recorder = match Recorder::start(&listen.data, listen.retention_days, clock.today()) {
+        Ok(recorder) => Some(Arc::new(recorder)),
+        Err(error) => {
+            tracing::error!(%error, "search statistics are off");
+            None
+        }
+    };
+    if let Some(recorder) = &recorder {
+        state = state.with_insights(Arc::clone(recorder));
+    }
+    let _watch = listen
+        .watch
         .then(|| crate::watch::spawn(state.clone(), content, index_dir))
         .transpose()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
+        let listener = tokio::net::TcpListener::bind(&listen.addr)
             .await
-            .with_context(|| format!("binding {addr}"))?;
+            .with_context(|| format!("binding {}", listen.addr))?;
+        let metrics_server = match (&listen.metrics_addr, metrics) {
+            (Some(addr), Some(handle)) => {
+                let metrics_listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding {addr} for metrics"))?;
+                tracing::info!(
+                    "metrics on http://{}/metrics",
+                    metrics_listener.local_addr()?
+                );
+                Some(tokio::spawn(
+                    axum::serve(metrics_listener, web::metrics::router(handle)).into_future(),
+                ))
+            }
+            _ => None,
+        };
         tracing::info!(
-            "serving {entries} entries on http://{} (ready in {:.0?})",
+            "serving {entries} entries on http://{}{base}/ (ready in {:.0?})",
             listener.local_addr()?,
             started.elapsed()
         );
-        axum::serve(listener, web::router(state))
+        let served = axum::serve(listener, web::router(state))
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .context("serving")
+            .context("serving");
+        if let Some(task) = metrics_server {
+            task.abort();
+        }
+        served
     })?;
+    if let Some(recorder) = recorder {
+        recorder.close();
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -592,7 +801,10 @@ fn search_command(args: &SearchArgs, today: NaiveDate) -> anyhow::Result<ExitCod
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&web::search_json(&results))?
+            serde_json::to_string_pretty(&web::search_json(
+                &results,
+                live.library().site.base_path()
+            ))?
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -615,6 +827,120 @@ fn search_command(args: &SearchArgs, today: NaiveDate) -> anyhow::Result<ExitCod
         if let Some(phone) = e.contact.as_ref().and_then(|c| c.phone.as_deref()) {
             println!("  phone: {phone}");
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn links_command(args: &LinksArgs, today: chrono::NaiveDate) -> anyhow::Result<ExitCode> {
+    let library = load_library(&args.content, today)?;
+    let found = links::find_links(&args.content, &library)?;
+    let mut cache = Cache::load(&args.cache)?;
+    let urls: HashSet<String> = found.iter().map(|l| l.url.clone()).collect();
+    let mut to_check: Vec<String> = urls
+        .iter()
+        .filter(|u| cache.checked_on(u, today).is_none())
+        .cloned()
+        .collect();
+    to_check.sort();
+    let reused = urls.len() - to_check.len();
+    let options = CheckOptions {
+        timeout: Duration::from_secs(args.timeout),
+        ..CheckOptions::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+    let verdicts = runtime.block_on(links::check_urls(to_check, &options))?;
+    for (url, verdict) in verdicts {
+        cache.insert(&url, today, verdict);
+    }
+    cache.retain(&urls);
+    cache.save()?;
+    let reports: Vec<LinkReport> = found
+        .into_iter()
+        .map(|link| {
+            let verdict = cache
+                .get(&link.url)
+                .map(|c| c.verdict.clone())
+                .unwrap_or_else(|| links::Verdict {
+                    status: LinkStatus::Error,
+                    code: None,
+                    redirect_to: None,
+                    message: Some("not checked".into()),
+                });
+            LinkReport::new(link, &verdict)
+        })
+        .collect();
+    let count = |status| reports.iter().filter(|r| r.status == status).count();
+    match args.format {
+        LinksFormat::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+        LinksFormat::Github => {
+            for annotation in reports.iter().filter_map(LinkReport::github) {
+                println!("{annotation}");
+            }
+        }
+        LinksFormat::Human => {
+            for report in reports.iter().filter(|r| r.status != LinkStatus::Ok) {
+                println!("{}", report.human());
+            }
+        }
+    }
+    eprintln!(
+        "checked {} links to {} addresses ({reused} from today's cache): {} ok, {} redirects, {} errors, {} broken",
+        reports.len(),
+        urls.len(),
+        count(LinkStatus::Ok),
+        count(LinkStatus::Redirect),
+        count(LinkStatus::Error),
+        count(LinkStatus::Broken),
+    );
+    Ok(if count(LinkStatus::Broken) > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn review_command(args: &ReviewArgs, today: chrono::NaiveDate) -> anyhow::Result<ExitCode> {
+    let library = load_library(&args.content, today)?;
+    let mut due = review_queue::queue(&library, &args.content, today, args.within);
+    if let Some(cache) = Cache::load_existing(&args.cache)? {
+        review_queue::add_link_status(&mut due, &cache);
+    }
+    match args.format {
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&due)?),
+        ReportFormat::Human => {
+            for d in &due {
+                println!("{}", review_queue::human(d, today));
+            }
+            eprintln!(
+                "{} entries due for review by {} ({} overdue)",
+                due.len(),
+                today
+                    .checked_add_days(chrono::Days::new(args.within))
+                    .unwrap_or(today),
+                due.iter().filter(|d| d.overdue).count()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn insights_command(args: &InsightsArgs, today: chrono::NaiveDate) -> anyhow::Result<ExitCode> {
+    let report = match Store::open_existing(&args.data)? {
+        Some(mut store) => {
+            store.purge(today, args.retention_days)?;
+            store.report(today, &insights::REPORT_WINDOWS)?
+        }
+        None => {
+            eprintln!(
+                "no search statistics in {} yet (serve --data writes them)",
+                args.data.display()
+            );
+            Report::empty(today, &insights::REPORT_WINDOWS)
+        }
+    };
+    match args.format {
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        ReportFormat::Human => print!("{}", report.human()),
     }
     Ok(ExitCode::SUCCESS)
 }

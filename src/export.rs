@@ -5,13 +5,14 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::content::{Entry, Kind, Library};
-use crate::taxonomy::COSTS;
+use crate::taxonomy::{COSTS, Term, VocabularyName};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     /// Every entry with every field, as a JSON array.
     Json,
-    /// One row per entry, UTF-8 with a byte order mark; lists joined with "; ".
+    /// One row per entry, UTF-8 with a byte order mark; lists joined with
+    /// "; ", sources one per line as `title <url>`.
     Csv,
     /// The organisations and their services as Open Referral HSDS 3.0 JSON.
     Openreferral,
@@ -49,7 +50,7 @@ pub fn export(library: &Library, format: ExportFormat) -> anyhow::Result<Vec<u8>
     })
 }
 
-pub const CSV_COLUMNS: [&str; 25] = [
+pub const CSV_COLUMNS: [&str; 28] = [
     "id",
     "kind",
     "title",
@@ -74,6 +75,9 @@ pub const CSV_COLUMNS: [&str; 25] = [
     "quality_assured_date",
     "reviewed",
     "review_due",
+    "sources",
+    "illustrative",
+    "response",
     "body",
 ];
 
@@ -140,6 +144,14 @@ fn csv(library: &Library) -> anyhow::Result<Vec<u8>> {
                     .unwrap_or_default(),
                 e.reviewed.to_string(),
                 e.review_due.to_string(),
+                // Titles hold semicolons ("…; committee papers"): one a line.
+                e.sources
+                    .iter()
+                    .map(|s| format!("{} <{}>", s.title, s.url))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                if e.illustrative { "true" } else { "" }.to_string(),
+                e.response.join("; "),
                 library.body_text(ord)?.trim().to_string(),
             ];
             writer.write_record(row.iter().map(|c| cell(c)))?;
@@ -150,7 +162,7 @@ fn csv(library: &Library) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Stable ids: the same entry always gets the same UUID (version 5).
-fn uuid(path: &str) -> String {
+pub(crate) fn uuid(path: &str) -> String {
     const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a57_3d0e_4b8a_9c41_5e2d_7a90_b3c6);
     Uuid::new_v5(&NAMESPACE, path.as_bytes()).to_string()
 }
@@ -204,7 +216,7 @@ fn contacts(e: &Entry, owner: (&str, &str)) -> Vec<Value> {
 
 /// One HSDS service for an entry: an organisation's own offer, or a course
 /// or resource it provides.
-fn service(library: &Library, e: &Entry, organization_id: &str) -> Value {
+pub(crate) fn service(library: &Library, e: &Entry, organization_id: &str) -> Value {
     let id = uuid(&format!("{}/service", e.id));
     let mut s = Map::new();
     s.insert("id".into(), id.clone().into());
@@ -269,45 +281,119 @@ fn service(library: &Library, e: &Entry, organization_id: &str) -> Value {
     if !contacts.is_empty() {
         s.insert("contacts".into(), contacts.into());
     }
-    let topics = &library.taxonomy.topics;
-    let attributes: Vec<Value> = e
-        .topics
-        .iter()
-        .filter_map(|topic| topics.get(topic))
-        .map(|term| {
-            let term_id = uuid(&format!("taxonomy/topics/{}", term.id));
-            let mut t = Map::new();
-            t.insert("id".into(), term_id.clone().into());
-            t.insert("code".into(), term.id.clone().into());
-            t.insert("name".into(), term.label.clone().into());
-            t.insert(
-                "description".into(),
-                term.description
-                    .clone()
-                    .unwrap_or_else(|| term.label.clone())
-                    .into(),
-            );
-            if let Some(parent) = &term.parent_id {
-                t.insert(
-                    "parent_id".into(),
-                    uuid(&format!("taxonomy/topics/{parent}")).into(),
-                );
-            }
-            t.insert("taxonomy".into(), "Signpost topics".into());
+    let attributes: Vec<Value> = VocabularyName::ALL
+        .into_iter()
+        .flat_map(|name| {
+            let vocabulary = library.taxonomy.vocabulary(name);
+            tags(e, name)
+                .iter()
+                .filter_map(move |tag| vocabulary.get(tag))
+                .map(move |term| (name, term))
+        })
+        .map(|(name, term)| {
             json!({
-                "id": uuid(&format!("{}/topic/{}", e.id, term.id)),
+                "id": uuid(&format!("{}/{}/{}", e.id, singular(name), term.id)),
                 "link_id": id,
-                "link_type": "topic",
+                "link_type": singular(name),
                 "link_entity": "service",
-                "taxonomy_term_id": term_id,
-                "taxonomy_term": t,
+                "taxonomy_term_id": term_id(name, &term.id),
+                "taxonomy_term": taxonomy_term(name, term),
             })
         })
         .collect();
     if !attributes.is_empty() {
         s.insert("attributes".into(), attributes.into());
     }
+    if let Some(url) = &e.url {
+        s.insert(
+            "service_at_locations".into(),
+            json!([service_at_location(e, &id, url)]),
+        );
+    }
     Value::Object(s)
+}
+
+/// Services reached on the web: a link to a virtual location, the HSDS
+/// way of saying "online, not at an address".
+pub(crate) fn service_at_location(e: &Entry, service_id: &str, url: &str) -> Value {
+    let location_id = uuid(&format!("{}/location/online", e.id));
+    json!({
+        "id": uuid(&format!("{}/service_at_location/online", e.id)),
+        "service_id": service_id,
+        "location_id": location_id,
+        "description": format!("{}: online", e.title),
+        "location": {
+            "id": location_id,
+            "location_type": "virtual",
+            "url": url,
+            "name": format!("{} (online)", e.title),
+        },
+    })
+}
+
+/// The tags of one vocabulary on an entry.
+pub(crate) fn tags(e: &Entry, name: VocabularyName) -> &[String] {
+    match name {
+        VocabularyName::Topics => &e.topics,
+        VocabularyName::Sectors => &e.sectors,
+        VocabularyName::Abilities => &e.abilities,
+        VocabularyName::Audiences => &e.audiences,
+        VocabularyName::Areas => &e.areas,
+        VocabularyName::Formats => &e.formats,
+    }
+}
+
+fn singular(name: VocabularyName) -> &'static str {
+    match name {
+        VocabularyName::Topics => "topic",
+        VocabularyName::Sectors => "sector",
+        VocabularyName::Abilities => "ability",
+        VocabularyName::Audiences => "audience",
+        VocabularyName::Areas => "area",
+        VocabularyName::Formats => "format",
+    }
+}
+
+/// The HSDS taxonomy for one vocabulary.
+pub(crate) fn taxonomy_id(name: VocabularyName) -> String {
+    uuid(&format!("taxonomy/{}", name.as_str()))
+}
+
+pub(crate) fn taxonomy_name(name: VocabularyName) -> String {
+    format!("Signpost {}", name.as_str())
+}
+
+pub(crate) fn taxonomy(name: VocabularyName) -> Value {
+    json!({
+        "id": taxonomy_id(name),
+        "name": taxonomy_name(name),
+        "description": format!("The {} of Signpost's taxonomy.yaml.", name.as_str()),
+    })
+}
+
+pub(crate) fn term_id(name: VocabularyName, term: &str) -> String {
+    uuid(&format!("taxonomy/{}/{term}", name.as_str()))
+}
+
+/// One term as an HSDS taxonomy_term, pointing at its parent and taxonomy.
+pub(crate) fn taxonomy_term(name: VocabularyName, term: &Term) -> Value {
+    let mut t = Map::new();
+    t.insert("id".into(), term_id(name, &term.id).into());
+    t.insert("code".into(), term.id.clone().into());
+    t.insert("name".into(), term.label.clone().into());
+    t.insert(
+        "description".into(),
+        term.description
+            .clone()
+            .unwrap_or_else(|| term.label.clone())
+            .into(),
+    );
+    if let Some(parent) = &term.parent_id {
+        t.insert("parent_id".into(), term_id(name, parent).into());
+    }
+    t.insert("taxonomy".into(), taxonomy_name(name).into());
+    t.insert("taxonomy_id".into(), taxonomy_id(name).into());
+    Value::Object(t)
 }
 
 /// The organisations as an HSDS 3.0 array of organization objects, each
@@ -315,45 +401,59 @@ fn service(library: &Library, e: &Entry, organization_id: &str) -> Value {
 /// provides. An organisation run by another (Childline by the NSPCC)
 /// points at it with `parent_organization_id`.
 pub fn open_referral(library: &Library) -> Value {
-    let organisations = library
-        .entries()
-        .iter()
-        .filter(|e| e.kind == Kind::Organisation);
-    let orgs: Vec<Value> = organisations
-        .map(|org| {
-            let id = uuid(org.id.as_str());
-            let mut o = Map::new();
-            o.insert("id".into(), id.clone().into());
-            o.insert("name".into(), org.title.clone().into());
-            o.insert("description".into(), org.summary.clone().into());
-            if let Some(contact) = &org.contact {
-                insert_some(&mut o, "email", contact.email.as_deref());
-            }
-            insert_some(&mut o, "website", org.url.as_deref());
-            if let Some(parent) = &org.provider {
-                o.insert(
-                    "parent_organization_id".into(),
-                    uuid(parent.as_str()).into(),
-                );
-            }
-            let phones = phones(org, ("organization_id", &id));
-            if !phones.is_empty() {
-                o.insert("phones".into(), phones.into());
-            }
-            let contacts = contacts(org, ("organization_id", &id));
-            if !contacts.is_empty() {
-                o.insert("contacts".into(), contacts.into());
-            }
-            let services: Vec<Value> = std::iter::once(org)
-                .chain(library.entries().iter().filter(|e| {
-                    matches!(e.kind, Kind::Training | Kind::Resource)
-                        && e.provider.as_ref() == Some(&org.id)
-                }))
-                .map(|e| service(library, e, &id))
-                .collect();
-            o.insert("services".into(), services.into());
-            Value::Object(o)
-        })
+    let orgs: Vec<Value> = organisations(library)
+        .map(|org| organization(library, org))
         .collect();
     json!(orgs)
+}
+
+/// The organisation entries, in id order.
+pub(crate) fn organisations(library: &Library) -> impl Iterator<Item = &Entry> {
+    library
+        .entries()
+        .iter()
+        .filter(|e| e.kind == Kind::Organisation)
+}
+
+/// An organisation's services: its own offer, then the training and
+/// resources it provides.
+pub(crate) fn services_of<'a>(
+    library: &'a Library,
+    org: &'a Entry,
+) -> impl Iterator<Item = &'a Entry> {
+    std::iter::once(org).chain(library.entries().iter().filter(|e| {
+        matches!(e.kind, Kind::Training | Kind::Resource) && e.provider.as_ref() == Some(&org.id)
+    }))
+}
+
+/// One organisation as a fully nested HSDS organization.
+pub(crate) fn organization(library: &Library, org: &Entry) -> Value {
+    let id = uuid(org.id.as_str());
+    let mut o = Map::new();
+    o.insert("id".into(), id.clone().into());
+    o.insert("name".into(), org.title.clone().into());
+    o.insert("description".into(), org.summary.clone().into());
+    if let Some(contact) = &org.contact {
+        insert_some(&mut o, "email", contact.email.as_deref());
+    }
+    insert_some(&mut o, "website", org.url.as_deref());
+    if let Some(parent) = &org.provider {
+        o.insert(
+            "parent_organization_id".into(),
+            uuid(parent.as_str()).into(),
+        );
+    }
+    let phones = phones(org, ("organization_id", &id));
+    if !phones.is_empty() {
+        o.insert("phones".into(), phones.into());
+    }
+    let contacts = contacts(org, ("organization_id", &id));
+    if !contacts.is_empty() {
+        o.insert("contacts".into(), contacts.into());
+    }
+    let services: Vec<Value> = services_of(library, org)
+        .map(|e| service(library, e, &id))
+        .collect();
+    o.insert("services".into(), services.into());
+    Value::Object(o)
 }

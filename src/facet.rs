@@ -1,11 +1,11 @@
-//! The nine facets of search: which vocabulary each draws on, the values it
+//! The ten facets of search: which vocabulary each draws on, the values it
 //! offers, and which values an entry carries. The index stores them and
 //! search filters and counts them; both read this one definition.
 
 use serde::Serialize;
 
 use crate::content::{Entry, Library};
-use crate::taxonomy::{COSTS, KEY_STAGES, Taxonomy, VocabularyName};
+use crate::taxonomy::{COSTS, KEY_STAGES, RESPONSES, Taxonomy, VocabularyName};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,6 +19,8 @@ pub enum Facet {
     Cost,
     Format,
     KeyStage,
+    /// What the school did (case studies).
+    Response,
 }
 
 /// How a selected value picks entries.
@@ -43,7 +45,8 @@ pub struct FacetValue {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 9] = [
+    pub const COUNT: usize = 10;
+    pub const ALL: [Facet; Facet::COUNT] = [
         Facet::Kind,
         Facet::Topic,
         Facet::Sector,
@@ -53,6 +56,7 @@ impl Facet {
         Facet::Cost,
         Facet::Format,
         Facet::KeyStage,
+        Facet::Response,
     ];
 
     /// The query parameter and JSON key, fixed by the SPEC.
@@ -67,6 +71,7 @@ impl Facet {
             Facet::Cost => "cost",
             Facet::Format => "format",
             Facet::KeyStage => "key_stage",
+            Facet::Response => "response",
         }
     }
 
@@ -81,6 +86,7 @@ impl Facet {
             Facet::Cost => "Cost",
             Facet::Format => "Format",
             Facet::KeyStage => "Key stage",
+            Facet::Response => "What the school did",
         }
     }
 
@@ -96,7 +102,7 @@ impl Facet {
             Facet::Audience => Some(VocabularyName::Audiences),
             Facet::Area => Some(VocabularyName::Areas),
             Facet::Format => Some(VocabularyName::Formats),
-            Facet::Kind | Facet::Cost | Facet::KeyStage => None,
+            Facet::Kind | Facet::Cost | Facet::KeyStage | Facet::Response => None,
         }
     }
 
@@ -139,6 +145,7 @@ impl Facet {
                         .map(|k| (k.id(), k.label())),
                 ),
                 Facet::Cost => flat(&mut COSTS.iter().copied()),
+                Facet::Response => flat(&mut RESPONSES.iter().map(|t| (t.id, t.label))),
                 _ => flat(&mut KEY_STAGES.iter().map(|k| (k.id, k.label))),
             },
         }
@@ -156,6 +163,7 @@ impl Facet {
             Facet::Cost => entry.cost.iter().map(String::as_str).collect(),
             Facet::Format => entry.formats.iter().map(String::as_str).collect(),
             Facet::KeyStage => entry.ages.key_stages().map(|k| k.id).collect(),
+            Facet::Response => entry.response.iter().map(String::as_str).collect(),
         }
     }
 

@@ -7,10 +7,13 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::content::site::{
+    DEFAULT_EXIT_URL, DEFAULT_NAME, DEFAULT_TAGLINE, MAX_NAME_CHARS, MAX_TAGLINE_CHARS,
+};
 use crate::content::{
     CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, Kind, MAX_SUMMARY_CHARS, REQUIRED,
 };
-use crate::taxonomy::{COSTS, Taxonomy, VocabularyName};
+use crate::taxonomy::{COSTS, RESPONSES, Taxonomy, VocabularyName};
 
 /// `"5-11"` or `"16+"`, as the age parser reads them.
 pub const AGES_PATTERN: &str = r"^\s*\d{1,2}\s*(-\s*\d{1,2}|\+)\s*$";
@@ -46,6 +49,15 @@ fn field_description(field: &str) -> &'static str {
         "reviewed" => "The ISO date you last checked the entry against its source.",
         "review_due" => {
             "The ISO date to check it again; defaults to a year after `reviewed`. Past it, `check` warns."
+        }
+        "sources" => {
+            "The public documents its facts come from, each with its title and https:// address. Required on a case study, which says only what its sources say."
+        }
+        "illustrative" => {
+            "Case studies only: true for a scenario written from guidance rather than a published account of a real case. It is labelled \"Illustrative example\" wherever it is shown."
+        }
+        "response" => {
+            "Case studies only: what the school did, the routes of Keeping children safe in education Part five (managed-internally, early-help, childrens-social-care, police)."
         }
         _ => "",
     }
@@ -123,6 +135,26 @@ pub fn front_matter_schema(taxonomy: &Taxonomy, providers: &[String]) -> Value {
             "reviewed" | "review_due" => {
                 json!({"type": "string", "format": "date", "pattern": DATE_PATTERN})
             }
+            "sources" => json!({
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "title": {"type": "string", "minLength": 1, "pattern": r"\S", "description": "The document's title, as its publisher writes it."},
+                        "url": {"type": "string", "format": "uri", "pattern": https_pattern(), "description": "Its https:// address."}
+                    },
+                    "required": ["title", "url"],
+                    "additionalProperties": false
+                }
+            }),
+            "illustrative" => json!({"type": "boolean"}),
+            "response" => json!({
+                "type": "array",
+                "uniqueItems": true,
+                "minItems": 1,
+                "items": {"type": "string", "enum": RESPONSES.map(|t| t.id)}
+            }),
             list => {
                 let name = vocabulary_name(list).expect("every other field is a vocabulary");
                 let mut schema = json!({
@@ -148,6 +180,11 @@ pub fn front_matter_schema(taxonomy: &Taxonomy, providers: &[String]) -> Value {
         "required": REQUIRED,
         "additionalProperties": false
     })
+}
+
+/// [`URL_PATTERN`] for `https://` only, as a source's address must be.
+fn https_pattern() -> String {
+    URL_PATTERN.replacen("^https?://", "^https://", 1)
 }
 
 /// Wraps ids into comment lines of at most ~90 characters.
@@ -256,7 +293,7 @@ pub fn entry_template(
     t.push_str("# contact:\n");
     t.push_str("#   phone: 01632 960000\n");
     t.push_str("#   email: help@example.org.uk\n");
-    t.push_str("#   address: 1 Example Street, Stafford ST16 2AA\n");
+    t.push_str("#   address: 1 Example Street, Exampletown AB1 2CD\n");
     t.push_str("#   hours: Monday to Friday, 9am to 5pm\n");
     t.push_str("#   referral: How a school refers a child, or how people get access.\n");
     t.push_str("# Optional. Who pays: free, free-to-schools or paid.\n");
@@ -267,6 +304,34 @@ pub fn entry_template(
         "# formats: [{}]\n",
         first_id(taxonomy, VocabularyName::Formats)
     ));
+    if kind == Kind::CaseStudy {
+        t.push_str(
+            "# Required for a case study, which says only what its sources say: the public\n",
+        );
+        t.push_str("# documents its facts come from, each with its title and https:// address.\n");
+        t.push_str("sources:\n  - title: \"\"\n    url: \"\"\n");
+        t.push_str(
+            "# Optional. true when this is a scenario written from guidance, not a published\n",
+        );
+        t.push_str("# account of a real case: it is then labelled \"Illustrative example\" wherever it is shown.\n");
+        t.push_str("# illustrative: true\n");
+        t.push_str(
+            "# Optional. What the school did, as its sources say: one or more of the routes of\n",
+        );
+        t.push_str("# Keeping children safe in education, Part five:\n");
+        for route in RESPONSES {
+            t.push_str(&format!("#   {} ({})\n", route.id, route.label));
+        }
+        t.push_str(&format!("# response: [{}]\n", RESPONSES[0].id));
+    } else {
+        t.push_str(
+            "# Optional. The public documents its facts come from, each with its title and\n",
+        );
+        t.push_str("# its address (https:// only).\n");
+        t.push_str("# sources:\n");
+        t.push_str("#   - title: Keeping children safe in education\n");
+        t.push_str("#     url: https://www.gov.uk/government/publications/keeping-children-safe-in-education--2\n");
+    }
     t.push_str("# Optional. Who checked its quality, and when.\n");
     t.push_str("# quality_assured:\n");
     t.push_str("#   by: PSHE Association\n");
@@ -298,6 +363,90 @@ pub fn entry_template(
         );
     }
     t
+}
+
+/// A JSON Schema (draft 2020-12) of `content/site.yaml`. As for entries,
+/// `signpost check` is the authority; this is for editors.
+pub fn site_schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Signpost site settings",
+        "description": "content/site.yaml: what differs between one authority's Signpost and another's. Every setting is optional.",
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS, "default": DEFAULT_NAME,
+                     "description": "The site's name: header, page titles, feed."},
+            "tagline": {"type": "string", "minLength": 1, "maxLength": MAX_TAGLINE_CHARS, "default": DEFAULT_TAGLINE,
+                        "description": "A few words under the name."},
+            "authority": {"type": "string", "minLength": 1, "maxLength": MAX_TAGLINE_CHARS,
+                          "description": "Who runs it: the footer and the feed's author."},
+            "base_url": {"type": "string", "format": "uri", "pattern": URL_PATTERN,
+                         "description": "The absolute address people reach it at. Feed and canonical links are built from it, and its path (e.g. /signpost/) prefixes every link and route."},
+            "emergency": {
+                "type": "array",
+                "description": "Local numbers shown after \"If a child is in immediate danger, call 999.\" on pages about abuse and support, and in every footer.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "label": {"type": "string", "minLength": 1, "description": "The service's name."},
+                        "phone": {"type": "string", "pattern": PHONE_PATTERN, "description": contact_description("phone")},
+                        "hours": {"type": "string", "minLength": 1, "description": "When it answers; leave out unless confirmed."}
+                    },
+                    "required": ["label", "phone"],
+                    "additionalProperties": false
+                }
+            },
+            "exit_url": {"type": "string", "format": "uri", "pattern": URL_PATTERN, "default": DEFAULT_EXIT_URL,
+                         "description": "Where \"Exit this page\" goes: a neutral page."},
+            "edit_url": {"type": "string", "pattern": r"\{path\}",
+                         "description": "\"Suggest a change\" on each entry; {path} is the entry's file relative to content/, e.g. organisations/childline.md."},
+            "feedback_email": {"type": "string", "format": "email", "pattern": r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$",
+                               "description": "Where people can email about the site and its entries."}
+        },
+        "additionalProperties": false
+    })
+}
+
+/// `signpost new site`: every setting, explained; the ones with defaults
+/// written out, the others commented with examples that pass the check.
+pub fn site_template() -> String {
+    format!(
+        "# Site settings: what differs between one authority's Signpost and another's.\n\
+         # Every setting is optional; `signpost check` checks this file like an entry.\n\
+         \n\
+         # The site's name, shown in the header, page titles and the feed (at most {MAX_NAME_CHARS} characters).\n\
+         name: {DEFAULT_NAME}\n\
+         # A few words under the name (at most {MAX_TAGLINE_CHARS} characters).\n\
+         tagline: {DEFAULT_TAGLINE}\n\
+         \n\
+         # Who runs it: shown in the footer, and the feed's author.\n\
+         # authority: Example County Council\n\
+         \n\
+         # The absolute address people reach the site at. Feed and canonical links are\n\
+         # built from it; its path (here /signpost/) prefixes every link and route, for\n\
+         # serving behind a reverse proxy under a path. Changing the path needs a restart.\n\
+         # base_url: https://www.example.gov.uk/signpost/\n\
+         \n\
+         # Local numbers shown after \"If a child is in immediate danger, call 999.\" on pages\n\
+         # about abuse and support services, and in every footer. Give hours only when\n\
+         # you have confirmed them with the service.\n\
+         # emergency:\n\
+         #   - label: Children's social care front door\n\
+         #     phone: 01632 960000\n\
+         #     hours: Monday to Friday, 9am to 5pm\n\
+         #   - label: Emergency duty team (out of hours)\n\
+         #     phone: 01632 960001\n\
+         \n\
+         # Where \"Exit this page\" goes: a neutral page that gives nothing away.\n\
+         exit_url: {DEFAULT_EXIT_URL}\n\
+         \n\
+         # \"Suggest a change to this entry\" on each entry page. {{path}} becomes the entry's\n\
+         # file relative to content/, such as organisations/childline.md.\n\
+         # edit_url: https://github.com/ORG/REPO/edit/main/content/{{path}}\n\
+         \n\
+         # Where people can email about the site and its entries.\n\
+         # feedback_email: signpost@example.gov.uk\n"
+    )
 }
 
 fn capitalised(s: &str) -> String {

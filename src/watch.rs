@@ -83,6 +83,15 @@ pub fn reload(state: &AppState, content: &Path, index_dir: &Path) {
         state.record_error(errors.join("\n"));
         return;
     };
+    let (serving, wanted) = (state.base_path(), library.site.base_path());
+    if serving != wanted {
+        let error = format!(
+            "site.yaml: the path of `base_url` changed from `{serving}/` to `{wanted}/`; restart `signpost serve` to serve under it (still serving the last good index)"
+        );
+        tracing::error!(target: "signpost::watch", "{error}");
+        state.record_error(error);
+        return;
+    }
     if state.live().library().fingerprint == library.fingerprint {
         state.clear_error();
         return;

@@ -33,6 +33,9 @@
   var form = doc.querySelector("form[data-live-search]");
   if (!form || !window.fetch || !window.history.pushState) { return; }
   var timer = 0, controller = null;
+  // The search page's own address, with the site's path prefix when it is
+  // served under one (/signpost/search): every URL below starts from it.
+  var searchPath = form.getAttribute("action") || "/search";
 
   function queryOf(f) {
     var params = new URLSearchParams();
@@ -81,7 +84,7 @@
       .catch(function (err) { if (!err || err.name !== "AbortError") { window.location.href = url; } });
   }
 
-  function urlFor(query) { return "/search" + (query ? "?" + query : ""); }
+  function urlFor(query) { return searchPath + (query ? "?" + query : ""); }
 
   var q = doc.getElementById("q");
   if (q) {
@@ -99,8 +102,9 @@
     load(urlFor(queryOf(form)), "push");
   });
   form.addEventListener("click", function (e) {
-    var link = e.target.closest && e.target.closest("a[href^='/search']");
-    if (!link || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) { return; }
+    var link = e.target.closest && e.target.closest("a[href]");
+    var href = link ? link.getAttribute("href") : "";
+    if (!link || (href !== searchPath && href.indexOf(searchPath + "?") !== 0) || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) { return; }
     e.preventDefault();
     load(link.getAttribute("href"), "push").then(function () {
       var count = doc.getElementById("result-count");

@@ -41,6 +41,7 @@ fn model_matches(library: &Library, entry: &Entry, param: &str, value: &str) -> 
         "audience" => entry.audiences.iter().any(|x| x == value),
         "format" => entry.formats.iter().any(|x| x == value),
         "cost" => entry.cost.as_deref() == Some(value),
+        "response" => entry.response.iter().any(|x| x == value),
         "key_stage" => {
             let ks = KEY_STAGES.iter().find(|k| k.id == value).unwrap();
             entry.ages.overlaps(ks.ages.0, ks.ages.1)
@@ -146,7 +147,7 @@ async fn check_against_model(app: &App, library: &Library, query: &str) {
     }
 }
 
-const FIXTURE_QUERIES: [&str; 9] = [
+const FIXTURE_QUERIES: [&str; 11] = [
     "",
     "area=tamworth",
     "area=staffordshire",
@@ -156,6 +157,8 @@ const FIXTURE_QUERIES: [&str; 9] = [
     "age=9&kind=resource&kind=case-study",
     "q=consent&key_stage=ks2",
     "cost=free&format=helpline&audience=dsls&area=stoke-on-trent",
+    "response=managed-internally",
+    "response=police&response=managed-internally&sector=primary",
 ];
 
 #[tokio::test]
@@ -169,7 +172,7 @@ async fn facet_counts_match_an_independent_model() {
 
 #[tokio::test]
 async fn facet_counts_match_the_model_on_the_shipped_bank() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let dir = shipped();
     let (app, library) = (app(&dir), library(&dir));
     for query in [
         "",
@@ -180,9 +183,157 @@ async fn facet_counts_match_the_model_on_the_shipped_bank() {
         "q=domestic%20abuse&area=newcastle-under-lyme",
         "kind=case-study&sector=secondary&topic=harmful-sexual-behaviour",
         "age=12&audience=teachers&format=lesson-plan",
+        "kind=case-study&response=police",
+        "kind=case-study&response=early-help&response=childrens-social-care&sector=secondary",
+        "response=managed-internally&topic=harmful-sexual-behaviour",
+        "q=images&response=police",
     ] {
         check_against_model(&app, &library, query).await;
     }
+}
+
+fn shipped() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// The head's filter on what the school did, in the API and on the search
+/// page, gives what the model gives; the page's "What the school did" group
+/// counts as the API does.
+#[tokio::test]
+async fn case_studies_reported_to_the_police_agree_with_the_model() {
+    let dir = shipped();
+    let (app, library) = (app(&dir), library(&dir));
+    let query = "kind=case-study&response=police";
+    check_against_model(&app, &library, query).await;
+    let mut filters = BTreeMap::new();
+    filters.insert("kind".to_string(), vec!["case-study".to_string()]);
+    filters.insert("response".to_string(), vec!["police".to_string()]);
+    let all: Vec<&Entry> = library.entries().iter().collect();
+    let expected = model_filter(&library, &all, &filters, None);
+    assert!(expected.len() >= 4, "{} case studies", expected.len());
+
+    let page = app.get(&format!("/search?{query}&per_page=100")).await;
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    assert!(body.contains(&format!(
+        "class=\"result-count\">{} results</h2>",
+        expected.len()
+    )));
+    for entry in &expected {
+        assert!(body.contains(&format!("href=\"/entries/{}\"", entry.id)));
+    }
+    assert!(
+        body.contains("<summary>What the school did <span class=\"selected-count\">(1 selected)")
+    );
+    assert!(body.contains("id=\"f-response-police\" name=\"response\" value=\"police\" checked"));
+    assert!(body.contains("<span class=\"vh\">Remove filter: </span>Reported to the police</a>"));
+    let others = model_filter(&library, &all, &filters, Some("response"));
+    for route in signpost::taxonomy::RESPONSES {
+        let count = others
+            .iter()
+            .filter(|e| model_matches(&library, e, "response", route.id))
+            .count();
+        assert!(
+            body.contains(&format!(
+                "<label for=\"f-response-{}\">{} <span class=\"count{}\">({count})</span>",
+                route.id,
+                route.label.replace('\'', "&#39;"),
+                if count == 0 { " count-zero" } else { "" }
+            )),
+            "{}: {count}",
+            route.id
+        );
+    }
+}
+
+/// Typed in the search box, a route is read as the filter: shown in
+/// `interpreted`, and removable by dropping its words.
+#[tokio::test]
+async fn a_route_typed_in_the_search_box_is_read_as_the_filter() {
+    let app = app(&shipped());
+    let explicit = app
+        .get("/api/search?kind=case-study&response=police&per_page=100")
+        .await
+        .json();
+    for q in ["reported%20to%20police", "report%20to%20the%20police"] {
+        let json = app
+            .get(&format!("/api/search?kind=case-study&q={q}&per_page=100"))
+            .await
+            .json();
+        let interpreted = &json["interpreted"][0];
+        assert_eq!(interpreted["param"], "response", "{q}");
+        assert_eq!(interpreted["value"], "police", "{q}");
+        assert_eq!(interpreted["label"], "Reported to the police", "{q}");
+        assert_eq!(interpreted["without"], "", "{q}");
+        assert_eq!(json["total"], explicit["total"], "{q}");
+        assert_eq!(
+            json["facets"]["response"], explicit["facets"]["response"],
+            "{q}"
+        );
+    }
+    let json = app
+        .get("/api/search?q=sexualised%20behaviour%20early%20help")
+        .await
+        .json();
+    assert_eq!(json["interpreted"][0]["value"], "early-help");
+    assert_eq!(json["interpreted"][0]["without"], "sexualised behaviour");
+    for hit in json["hits"].as_array().unwrap() {
+        assert!(
+            hit["response"]
+                .as_array()
+                .unwrap()
+                .contains(&"early-help".into()),
+            "{}",
+            hit["id"]
+        );
+    }
+    // The page shows it as a chip whose link drops the words.
+    let page = app
+        .get("/search?q=sexualised+behaviour+early+help")
+        .await
+        .body;
+    assert!(page.contains(
+        "<a class=\"chip\" href=\"/search?q=sexualised+behaviour\"><span class=\"vh\">Remove filter: </span>Early help</a>"
+    ));
+}
+
+/// A case study's hit and entry carry its sources, route and label.
+#[tokio::test]
+async fn case_study_hits_and_entries_carry_sources_and_routes() {
+    let dir = shipped();
+    let (app, library) = (app(&dir), library(&dir));
+    let json = app
+        .get("/api/search?kind=case-study&per_page=100")
+        .await
+        .json();
+    for hit in json["hits"].as_array().unwrap() {
+        let entry = library.get(hit["id"].as_str().unwrap()).unwrap();
+        assert_eq!(hit["illustrative"], entry.illustrative, "{}", entry.id);
+        assert_eq!(hit["response"], serde_json::json!(entry.response));
+        assert_eq!(
+            hit["sources"].as_array().unwrap().len(),
+            entry.sources.len()
+        );
+    }
+    let case = library
+        .entries()
+        .iter()
+        .find(|e| e.illustrative && !e.response.is_empty())
+        .unwrap();
+    let json = app.get(&format!("/api/entries/{}", case.id)).await.json();
+    assert_eq!(json["illustrative"], true);
+    assert_eq!(json["response"], serde_json::json!(case.response));
+    assert_eq!(json["sources"][0]["title"], case.sources[0].title);
+    assert_eq!(json["sources"][0]["url"], case.sources[0].url);
+    let taxonomy = app.get("/api/taxonomy").await.json();
+    assert_eq!(taxonomy["responses"][3]["id"], "police");
+    assert_eq!(taxonomy["responses"][3]["label"], "Reported to the police");
+    assert!(
+        taxonomy["facets"]
+            .as_array()
+            .unwrap()
+            .contains(&"response".into())
+    );
 }
 
 /// The same model on a generated bank (`signpost-corpus`, 500 entries over
@@ -193,8 +344,7 @@ async fn facet_counts_match_the_model_on_a_generated_bank() {
     use signpost_tools::corpus::{self, Options, Source};
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("content");
-    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let source = Source::from_content_dir(&shipped).unwrap();
+    let source = Source::from_content_dir(&shipped()).unwrap();
     corpus::generate(&source, &Options::new(500, 7, common::today()), &dir).unwrap();
     let (app, library) = (app(&dir), library(&dir));
     assert_eq!(library.entries().len(), 500);
@@ -293,6 +443,7 @@ async fn consent_at_key_stage_two_has_hits_and_disjunctive_facets() {
         "cost",
         "format",
         "key_stage",
+        "response",
     ] {
         assert!(json["facets"][facet].is_array(), "facet {facet}");
     }
@@ -346,6 +497,7 @@ async fn bad_parameters_are_400_with_param_and_suggestion() {
         ("/api/search?page=5", "page", None),
         ("/api/search?sort=newest", "sort", None),
         ("/api/search?topics=consent", "topics", Some("topic")),
+        ("/api/search?response=polise", "response", Some("police")),
     ] {
         let reply = app.get(uri).await;
         assert_eq!(reply.status, 400, "{uri}: {}", reply.body);

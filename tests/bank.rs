@@ -1,13 +1,14 @@
-//! The shipped bank holds what issue 3 promises: enough entries of each
-//! kind, every key stage, topic and SEND covered, organisations reachable, case
-//! studies complete and anonymised.
+//! The shipped bank holds what issues 3 and 14 promise: enough entries of
+//! each kind, every key stage, topic and SEND covered, organisations
+//! reachable, case studies complete, anonymised and sourced, with every route
+//! of what a school did and every phase among them.
 
 mod common;
 
 use std::path::Path;
 
 use signpost::content::{CASE_STUDY_SECTIONS, Entry, Kind, Library};
-use signpost::taxonomy::KEY_STAGES;
+use signpost::taxonomy::{KEY_STAGES, RESPONSES};
 
 fn bank() -> Library {
     common::library(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"))
@@ -29,7 +30,7 @@ fn counts_per_kind() {
         (Kind::Training, 12),
         (Kind::Resource, 25),
         (Kind::Guidance, 10),
-        (Kind::CaseStudy, 12),
+        (Kind::CaseStudy, 24),
     ] {
         let n = of_kind(&library, kind).len();
         assert!(n >= min, "{} {kind:?} entries, need {min}", n);
@@ -179,5 +180,39 @@ fn case_studies_are_complete_and_anonymised() {
             assert!(!named, "{} names a person ({title}…)", case.id);
         }
         assert!(!has_phone_number(text), "{} holds a phone number", case.id);
+    }
+}
+
+/// A case study says only what its sources say, and names them.
+#[test]
+fn every_case_study_names_a_secure_source() {
+    for case in of_kind(&bank(), Kind::CaseStudy) {
+        assert!(!case.sources.is_empty(), "{} names no source", case.id);
+        for source in &case.sources {
+            assert!(source.url.starts_with("https://"), "{}", case.id);
+            assert!(!source.title.trim().is_empty(), "{}", case.id);
+        }
+    }
+}
+
+/// A head can find cases for each route of KCSIE Part five, and for every
+/// phase they might lead.
+#[test]
+fn every_route_and_phase_has_case_studies() {
+    let library = bank();
+    let cases = of_kind(&library, Kind::CaseStudy);
+    for route in RESPONSES {
+        let n = cases
+            .iter()
+            .filter(|c| c.response.iter().any(|r| r == route.id))
+            .count();
+        assert!(n >= 4, "{n} case studies {}", route.label);
+    }
+    for sector in ["primary", "secondary", "special", "post-16"] {
+        let n = cases
+            .iter()
+            .filter(|c| c.sectors.iter().any(|s| s == sector))
+            .count();
+        assert!(n >= 3, "{n} {sector} case studies");
     }
 }

@@ -14,7 +14,7 @@ fn bad_content_prints_every_error_with_its_position() {
     assert_eq!(output.status.code(), Some(1));
     let expected = std::fs::read_to_string("tests/fixtures/bad/expected.txt").unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
-    assert!(String::from_utf8_lossy(&output.stderr).contains("14 errors, 0 warnings"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("18 errors, 0 warnings"));
 }
 
 #[test]
@@ -31,7 +31,7 @@ fn json_format_gives_the_same_diagnostics() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let diagnostics: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(diagnostics.len(), 14);
+    assert_eq!(diagnostics.len(), 18);
     let unknown_topic = diagnostics
         .iter()
         .find(|d| d["message"] == "unknown topic `consnt`")
@@ -122,7 +122,7 @@ fn serve_refuses_a_bank_with_errors() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("bad-ages.md:5:1: error"), "{stderr}");
-    assert!(stderr.contains("has 14 errors"), "{stderr}");
+    assert!(stderr.contains("has 18 errors"), "{stderr}");
 }
 
 #[test]
@@ -167,6 +167,28 @@ fn search_from_the_terminal() {
             "dsl-training"
         ]
     );
+
+    // What the school did, as the API's `response`.
+    let routes = signpost()
+        .args([
+            "search",
+            "--content",
+            "tests/fixtures/small/content",
+            "--index",
+        ])
+        .arg(tmp.path())
+        .args([
+            "--response",
+            "managed-internally",
+            "--response",
+            "police",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&routes.stdout).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["hits"][0]["id"], "consent-from-reception");
 
     let bad = signpost()
         .args([

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 mod common;
 use common::copy_dir;
+use common::hsds::{self, validator};
 
 fn signpost() -> Command {
     let mut command = common::signpost();
@@ -35,10 +36,10 @@ fn reviewer_checks_report_every_problem_with_its_line() {
         "no colour when not a terminal: {out}"
     );
     let expected = [
-        "tests/fixtures/review/content/case-studies/named-people.md:10:1: warning: case study may name a person: `Mr Smith`",
-        "tests/fixtures/review/content/case-studies/named-people.md:10:29: warning: case study may name a school: `Oakfield High School`",
-        "tests/fixtures/review/content/case-studies/named-people.md:13:12: warning: case study contains an email address `j.smith@oakfield.example.sch.uk`",
-        "tests/fixtures/review/content/case-studies/named-people.md:13:53: warning: case study contains a phone number `01785 123456`",
+        "tests/fixtures/review/content/case-studies/named-people.md:11:1: warning: case study may name a person: `Mr Smith`",
+        "tests/fixtures/review/content/case-studies/named-people.md:11:29: warning: case study may name a school: `Oakfield High School`",
+        "tests/fixtures/review/content/case-studies/named-people.md:14:12: warning: case study contains an email address `j.smith@oakfield.example.sch.uk`",
+        "tests/fixtures/review/content/case-studies/named-people.md:14:53: warning: case study contains a phone number `01785 123456`",
         "tests/fixtures/review/content/organisations/bad-contact.md:7:1: error: `url`: `https://exa mple.org` is not a web address: it contains a space",
         "tests/fixtures/review/content/organisations/bad-contact.md:9:3: error: `contact.phone`: `0800 12 3` is not a UK phone number",
         "tests/fixtures/review/content/organisations/bad-contact.md:10:3: error: `contact.email`: `help@nowhere` is not an email address",
@@ -69,7 +70,7 @@ fn json_and_github_formats() {
     assert_eq!(person["severity"], "warning");
     assert_eq!(
         (person["line"].as_u64(), person["column"].as_u64()),
-        (Some(10), Some(1))
+        (Some(11), Some(1))
     );
 
     let output = run(&["check", "--content", REVIEW, "--format", "github"]);
@@ -84,7 +85,7 @@ fn json_and_github_formats() {
         "::error file=tests/fixtures/review/content/organisations/bad-contact.md,line=10,col=3,title=signpost check::`contact.email`: `help@nowhere` is not an email address"
     ), "{out}");
     assert!(out.contains(
-        "::warning file=tests/fixtures/review/content/case-studies/named-people.md,line=10,col=1,title=signpost check::case study may name a person: `Mr Smith`"
+        "::warning file=tests/fixtures/review/content/case-studies/named-people.md,line=11,col=1,title=signpost check::case study may name a person: `Mr Smith`"
     ), "{out}");
 }
 
@@ -201,7 +202,9 @@ fn fill(template: &str, title: &str, with_options: bool) -> String {
     let mut out = String::new();
     for line in template.lines() {
         let uncommented = line.strip_prefix("# ").filter(|rest| {
+            // A list item's first field too: `#   - title: …`.
             let key = rest.trim_start();
+            let key = key.strip_prefix("- ").unwrap_or(key);
             key.split_once(':').is_some_and(|(k, _)| {
                 !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
             })
@@ -216,6 +219,8 @@ fn fill(template: &str, title: &str, with_options: bool) -> String {
             "topics: []" => "topics: [consent]".to_string(),
             "ages: \"\"" => "ages: \"7-11\"".to_string(),
             "areas: []" => "areas: [staffordshire]".to_string(),
+            "  - title: \"\"" => "  - title: A public document".to_string(),
+            "    url: \"\"" => "    url: https://www.example.org/document".to_string(),
             _ => line,
         };
         out.push_str(&line);
@@ -248,7 +253,12 @@ fn new_writes_an_explained_entry_that_check_guides_to_completion() {
         );
         let path: PathBuf = content.join(folder).join(format!("{id}.md"));
         let template = std::fs::read_to_string(&path).unwrap();
+        let case_study_only = signpost::content::CASE_STUDY_FIELDS;
         for field in signpost::content::FIELDS {
+            if kind != "case-study" && case_study_only.contains(&field) {
+                assert!(!template.contains(&format!("{field}:")), "{kind}: {field}");
+                continue;
+            }
             assert!(
                 template.contains(&format!("\n{field}:"))
                     || template.contains(&format!("\n# {field}:")),
@@ -274,6 +284,11 @@ fn new_writes_an_explained_entry_that_check_guides_to_completion() {
             "not an age range",
         ] {
             assert!(out.contains(message), "{kind}: {message}\n{out}");
+        }
+        if kind == "case-study" {
+            for message in ["source 1 has no `title`", "source 1 has no `url`"] {
+                assert!(out.contains(message), "{kind}: {message}\n{out}");
+            }
         }
 
         // Filled in, it passes; with every optional example uncommented too.
@@ -370,6 +385,17 @@ fn schema_accepts_the_shipped_bank_and_flags_mistakes() {
         ("summary", "x".repeat(281).into()),
         ("colour", "red".into()),
         ("url", "www.example.org".into()),
+        (
+            "sources",
+            serde_json::json!([{"title": "A", "url": "http://www.example.org/"}]),
+        ),
+        (
+            "sources",
+            serde_json::json!([{"url": "https://www.example.org/"}]),
+        ),
+        ("sources", serde_json::json!([])),
+        ("illustrative", "yes".into()),
+        ("response", serde_json::json!(["polise"])),
     ] {
         let mut value = good.clone();
         value[key] = bad;
@@ -428,53 +454,31 @@ fn export_json_and_csv() {
     assert_eq!(&childline[column("phone")], "0800 1111");
     assert!(childline[column("topics")].contains("; "));
     assert!(rows.iter().all(|r| r.len() == headers.len()));
-}
 
-/// Loads an HSDS schema file, with `additionalProperties: false` added to
-/// every object as the upstream example check does.
-fn hsds_schema(path: &Path) -> Value {
-    fn strict(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                    map.insert("additionalProperties".into(), false.into());
-                }
-                map.values_mut().for_each(strict);
-            }
-            Value::Array(items) => items.iter_mut().for_each(strict),
-            _ => {}
-        }
-    }
-    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    strict(&mut schema);
-    schema
-}
-
-fn hsds_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/openreferral")
-}
-
-/// Resolves the HSDS files' relative `$ref`s ("phone.json") from disk.
-struct LocalHsds(PathBuf);
-
-impl jsonschema::Retrieve for LocalHsds {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let name = uri
-            .path()
-            .as_str()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let path = self.0.join(&name);
-        if !path.is_file() {
-            return Err(format!("no HSDS schema {name}").into());
-        }
-        Ok(hsds_schema(&path))
-    }
+    // A case study's sources, label and routes, in both exports.
+    let library = common::library(Path::new("content"));
+    let case = library
+        .entries()
+        .iter()
+        .find(|e| e.illustrative && e.sources.len() > 1 && e.response.len() > 1)
+        .expect("an illustrative case study with sources and routes");
+    let json = entries
+        .iter()
+        .find(|e| e["id"] == case.id.as_str())
+        .unwrap();
+    assert_eq!(json["illustrative"], true);
+    assert_eq!(json["response"], serde_json::json!(case.response));
+    assert_eq!(json["sources"][1]["url"], case.sources[1].url);
+    let row = rows.iter().find(|r| &r[0] == case.id.as_str()).unwrap();
+    let sources: Vec<String> = case
+        .sources
+        .iter()
+        .map(|s| format!("{} <{}>", s.title, s.url))
+        .collect();
+    assert_eq!(&row[column("sources")], sources.join("\n"));
+    assert_eq!(&row[column("illustrative")], "true");
+    assert_eq!(&row[column("response")], case.response.join("; "));
+    assert_eq!(&childline[column("sources")], "");
 }
 
 #[test]
@@ -489,18 +493,9 @@ fn open_referral_export_validates_against_the_hsds_schemas() {
     let organisations = export.as_array().unwrap();
     assert!(organisations.len() > 20);
 
-    let dir = hsds_dir();
     // The whole export: a package (array) of compiled organizations.
-    let package = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&hsds_schema(
-            &dir.join("compiled/organization_package.json"),
-        ))
-        .unwrap();
-    let errors: Vec<String> = package
-        .iter_errors(&export)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
+    let package = validator("compiled/organization_package.json");
+    let errors = hsds::errors(&package, &export);
     assert!(errors.is_empty(), "{errors:#?}");
     // The validator is strict: an unknown field or a bad id fails it.
     let mut broken = export.clone();
@@ -512,22 +507,14 @@ fn open_referral_export_validates_against_the_hsds_schemas() {
 
     // Each service again against the modular service.json, whose `$ref`s
     // (phone.json, service_area.json, …) load from the local files.
-    let service = jsonschema::options()
-        .should_validate_formats(true)
-        .with_base_uri("https://hsds.invalid/schema/service.json")
-        .with_retriever(LocalHsds(dir.clone()))
-        .build(&hsds_schema(&dir.join("service.json")))
-        .unwrap();
+    let service = validator("service.json");
     let mut services = 0;
     for org in organisations {
         assert!(org["id"].as_str().unwrap().len() == 36);
         for s in org["services"].as_array().unwrap() {
             services += 1;
             assert_eq!(s["organization_id"], org["id"]);
-            let errors: Vec<String> = service
-                .iter_errors(s)
-                .map(|e| format!("{e} at {}", e.instance_path()))
-                .collect();
+            let errors = hsds::errors(&service, s);
             assert!(errors.is_empty(), "{}: {errors:#?}", s["name"]);
         }
     }

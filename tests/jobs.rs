@@ -128,7 +128,7 @@ async fn a_dsl_typing_a_need_and_a_town_gets_a_local_service_first() {
 }
 
 /// Head or governor: secondary case studies on sexual harassment, each
-/// with the four sections.
+/// with the four sections and its sources.
 #[tokio::test]
 async fn a_head_finds_how_other_secondary_schools_handled_harassment() {
     let app = shipped();
@@ -149,5 +149,97 @@ async fn a_head_finds_how_other_secondary_schools_handled_harassment() {
                 id(hit)
             );
         }
+        // And where its facts come from, to check before relying on them.
+        let sources = &page.body[page.body.find(">Sources</h2>").unwrap_or_else(|| {
+            panic!("{} lists no sources", id(hit));
+        })..];
+        assert!(sources.contains("<li><a href=\"https://"), "{}", id(hit));
     }
+}
+
+/// Head or DSL: cases where the school reported to the police, each saying
+/// so on its result and its page.
+#[tokio::test]
+async fn a_head_finds_cases_where_the_school_reported_to_the_police() {
+    let app = shipped();
+    let found = hits(&app, "kind=case-study&response=police").await;
+    assert!(found.len() >= 4, "{} case studies", found.len());
+    let page = app
+        .get("/search?kind=case-study&response=police&per_page=100")
+        .await;
+    for hit in &found {
+        assert!(strings(&hit["response"]).contains(&"police"), "{}", id(hit));
+        let entry = app.get(&format!("/entries/{}", id(hit))).await;
+        assert!(
+            entry.body.contains("<dt>What the school did</dt><dd>"),
+            "{}",
+            id(hit)
+        );
+        assert!(entry.body.contains("Reported to the police"), "{}", id(hit));
+        assert!(
+            page.body
+                .contains(&format!("href=\"/entries/{}\"", id(hit)))
+        );
+    }
+}
+
+/// The HTML of the card (search results) or article (entry page) that
+/// links to or shows `entry`: up to the next card or the related entries.
+fn card_of<'a>(body: &'a str, entry: &str) -> &'a str {
+    let link = format!("href=\"/entries/{entry}\"");
+    let at = body
+        .find(&link)
+        .unwrap_or_else(|| panic!("no card for {entry}"));
+    let start = body[..at].rfind("<article").unwrap_or(0);
+    let end = body[start..]
+        .find("</article>")
+        .map_or(body.len(), |e| start + e);
+    &body[start..end]
+}
+
+/// Everyone: an illustrative example is labelled as one on its card, its
+/// page and in the feed, and a reported case never is.
+#[tokio::test]
+async fn illustrative_case_studies_are_labelled_wherever_they_are_shown() {
+    let app = shipped();
+    let label = "<strong class=\"tag tag-illustrative\">Illustrative example</strong>";
+    let found = hits(&app, "kind=case-study").await;
+    let results = app.get("/search?kind=case-study&per_page=100").await.body;
+    let feed = app.get("/feed.xml").await.body;
+    let mut illustrative = 0;
+    let mut in_feed = 0;
+    for hit in &found {
+        let labelled = hit["illustrative"] == true;
+        illustrative += usize::from(labelled);
+        assert_eq!(
+            card_of(&results, id(hit)).contains(label),
+            labelled,
+            "card of {}",
+            id(hit)
+        );
+        let page = app.get(&format!("/entries/{}", id(hit))).await.body;
+        let article = &page[..page.find("Related entries").unwrap_or(page.len())];
+        assert_eq!(article.contains(label), labelled, "page of {}", id(hit));
+        let entry_id = format!("entries/{}</id>", id(hit));
+        if let Some(at) = feed.find(&entry_id) {
+            in_feed += 1;
+            let start = feed[..at].rfind("<entry>").unwrap();
+            let item = &feed[start..at + feed[at..].find("</entry>").unwrap()];
+            assert_eq!(
+                item.contains("<category term=\"illustrative\" label=\"Illustrative example\"/>"),
+                labelled,
+                "feed entry of {}",
+                id(hit)
+            );
+            if labelled {
+                let title = &item[item.find("<title").unwrap()..item.find("</title>").unwrap()];
+                assert!(title.contains(">Illustrative example: "), "{}", id(hit));
+            }
+        }
+    }
+    assert!(
+        illustrative >= 3,
+        "{illustrative} illustrative case studies"
+    );
+    assert!(in_feed > 0, "no case study in the feed");
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{App, Reply, app, fixture};
+use common::{App, Reply, app, copy_dir, fixture};
 
 fn small() -> App {
     app(&fixture("small"))
@@ -244,6 +244,65 @@ async fn an_organisation_page_has_contact_exit_and_999() {
     assert!(body.contains("<p>A national helpline where children can talk about anything"));
 }
 
+/// The small bank with `domestic-abuse` renamed `abuse-at-home`
+/// everywhere (flagged `sensitive` or not), and a teaching resource on it.
+fn renamed_topic_bank(flagged: bool) -> (App, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("small"), &content);
+    for file in walk(&content) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text.replace("domestic-abuse", "abuse-at-home")).unwrap();
+    }
+    let taxonomy = content.join("taxonomy.yaml");
+    let text = std::fs::read_to_string(&taxonomy).unwrap();
+    assert!(
+        text.contains("  - id: abuse-at-home\n    label: Domestic abuse\n    sensitive: true\n")
+    );
+    if !flagged {
+        std::fs::write(&taxonomy, text.replace("    sensitive: true\n", "")).unwrap();
+    }
+    std::fs::write(
+        content.join("resources/abuse-at-home-lessons.md"),
+        "---\ntitle: Lessons on abuse at home\nsummary: Lessons for tests.\ntopics: [abuse-at-home]\nages: \"11-16\"\nareas: [national]\nreviewed: 2026-01-10\n---\nLessons.\n",
+    )
+    .unwrap();
+    (app(&content), tmp)
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.path().is_dir() {
+            files.extend(walk(&entry.path()));
+        } else {
+            files.push(entry.path());
+        }
+    }
+    files
+}
+
+/// "Exit this page" follows the taxonomy's `sensitive` flag, not a topic
+/// id: renaming a topic keeps its safety button, unflagging removes it.
+#[tokio::test]
+async fn the_exit_button_follows_the_sensitive_flag_not_the_topic_id() {
+    let exit = "data-exit>Exit this page</a>";
+    let (flagged, _tmp) = renamed_topic_bank(true);
+    let reply = flagged.get("/entries/abuse-at-home-lessons").await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.contains(exit), "{}", reply.body);
+    let reply = flagged.get("/entries/porn-ks4").await;
+    assert!(!reply.body.contains(exit), "an unflagged topic has none");
+
+    let (unflagged, _tmp) = renamed_topic_bank(false);
+    let reply = unflagged.get("/entries/abuse-at-home-lessons").await;
+    assert_eq!(reply.status, 200);
+    assert!(!reply.body.contains(exit), "{}", reply.body);
+    // Services keep it whatever their topics.
+    let reply = unflagged.get("/entries/tamworth-da-service").await;
+    assert!(reply.body.contains(exit));
+}
+
 #[tokio::test]
 async fn an_entry_past_review_says_so_in_words() {
     let app = small();
@@ -257,6 +316,33 @@ async fn an_entry_past_review_says_so_in_words() {
     assert!(reply.body.contains("was due for review on 1 June 2025"));
     let reply = app.get("/entries/consent-ks2-lessons").await;
     assert!(!reply.body.contains("was due for review on"));
+}
+
+#[tokio::test]
+async fn a_case_study_shows_its_label_routes_and_linked_sources() {
+    let app = small();
+    let reply = app.get("/entries/consent-from-reception").await;
+    assert_html(&reply);
+    let body = &reply.body;
+    assert!(body.contains("<strong class=\"tag tag-illustrative\">Illustrative example</strong>"));
+    assert!(body.contains("not an account of a real case"));
+    assert!(body.contains("<dt>What the school did</dt><dd>Managed internally</dd>"));
+    assert!(body.contains("<h2 id=\"sources-heading\">Sources</h2>"));
+    assert!(body.contains(
+        "<li><a href=\"https://www.example.org/review\" rel=\"noopener noreferrer external\">A county&#39;s review of sexual harassment in schools</a></li>"
+    ));
+    // An entry without sources has no empty section, and no label.
+    let other = app.get("/entries/consent-ks2-lessons").await.body;
+    let other = &other[..other.find("Related entries").unwrap()];
+    assert!(!other.contains("sources-heading"));
+    assert!(!other.contains("tag-illustrative"));
+
+    // Its card in search results carries the label and the route too.
+    let results = app.get("/search?kind=case-study").await.body;
+    assert!(results.contains(
+        "<span class=\"tag tag-case-study\">Case study</span> <strong class=\"tag tag-illustrative\">Illustrative example</strong>"
+    ));
+    assert!(results.contains("<dt>What the school did</dt><dd>Managed internally</dd>"));
 }
 
 #[tokio::test]
@@ -280,6 +366,19 @@ async fn coverage_links_every_cell_and_marks_gaps() {
     assert!(body.contains("href=\"/search?topic=consent&#38;key_stage=ks2\""));
     assert!(body.contains("href=\"/search?topic=consent&#38;sector=primary\""));
     assert!(body.contains("<td class=\"c0\"><a href="));
+    // Case studies by what the school did and sector.
+    assert!(body.contains("Case studies by what the school did and sector</h2>"));
+    assert!(body.contains("<th scope=\"col\">What the school did</th>"));
+    assert!(body.contains("<th scope=\"row\" class=\"depth-0\">Reported to the police</th>"));
+    let api = app
+        .get("/api/search?response=managed-internally&sector=primary")
+        .await
+        .json();
+    assert_eq!(api["total"], 1);
+    assert!(body.contains("href=\"/search?response=managed-internally&#38;sector=primary\">1</a>"));
+    assert!(body.contains(
+        "href=\"/search?response=police&#38;sector=primary\">0<span class=\"vh\"> (none)</span></a>"
+    ));
     assert!(body.contains(">0<span class=\"vh\"> (none)</span></a>"));
     // The count in a cell is what its search finds.
     let api = app
@@ -311,38 +410,50 @@ async fn updates_are_newest_first_and_the_feed_is_atom() {
             .starts_with("application/atom+xml")
     );
     let xml = &reply.body;
-    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
+    assert!(xml.starts_with("<?xml version=\"1.0\"?>"));
     assert!(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
     assert!(xml.contains("<id>tag:signpost,2025:feed</id>"));
-    assert!(xml.contains("<updated>2026-01-10T00:00:00Z</updated>"));
+    assert!(xml.contains("<updated>2026-01-10T00:00:00+00:00</updated>"));
     assert!(xml.contains("rel=\"self\""));
+    // Without a base_url the links are root-relative, never from the Host.
+    assert!(xml.contains("<link href=\"/feed.xml\" rel=\"self\""));
     let n = common::library(&fixture("small")).entries().len();
     assert_eq!(xml.matches("<entry>").count(), n);
     assert_eq!(xml.matches("<summary>").count(), n);
     assert!(xml.contains("<title>National children&apos;s helpline</title>"));
+    // An illustrative case study says so in its title and its category.
+    let at = xml.find("entries/consent-from-reception</id>").unwrap();
+    let case = &xml[xml[..at].rfind("<entry>").unwrap()..];
+    let case = &case[..case.find("</entry>").unwrap()];
+    assert!(case.contains("<title>Illustrative example: Consent taught from Reception</title>"));
+    assert!(case.contains("<category term=\"illustrative\" label=\"Illustrative example\"/>"));
+    assert_eq!(xml.matches("term=\"illustrative\"").count(), 1);
     assert!(xml.trim_end().ends_with("</feed>"));
 }
 
 #[tokio::test]
 async fn static_files_are_served_with_cache_headers() {
     let app = small();
-    for (path, ct) in [
-        ("/static/signpost.css", "text/css"),
-        ("/static/signpost.js", "javascript"),
-    ] {
-        let reply = app.get(path).await;
-        assert_eq!(reply.status, 200, "{path}");
-        assert!(
-            reply.headers["content-type"].to_str().unwrap().contains(ct),
-            "{path}"
-        );
-        assert!(
-            reply.headers["cache-control"]
-                .to_str()
-                .unwrap()
-                .contains("max-age"),
-            "{path}"
-        );
+    let home = app.get("/").await.body;
+    for (name, ct) in [("signpost.css", "text/css"), ("signpost.js", "javascript")] {
+        let (stem, extension) = name.split_once('.').unwrap();
+        let pattern = regex::Regex::new(&format!(
+            r#""(/static/{stem}\.[0-9a-f]{{16}}\.{extension})""#
+        ))
+        .unwrap();
+        let hashed = &pattern.captures(&home).unwrap()[1];
+        for (path, cache) in [
+            (hashed, "public, max-age=31536000, immutable"),
+            (&format!("/static/{name}")[..], "public, no-cache"),
+        ] {
+            let reply = app.get(path).await;
+            assert_eq!(reply.status, 200, "{path}");
+            assert!(
+                reply.headers["content-type"].to_str().unwrap().contains(ct),
+                "{path}"
+            );
+            assert_eq!(reply.headers["cache-control"], cache, "{path}");
+        }
     }
 }
 

@@ -1,81 +1,15 @@
 //! `serve --watch` under a running client: edits go live, a broken edit
 //! keeps the last good index serving, and no request fails throughout.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 use common::copy_dir;
-
-/// One HTTP/1.1 GET over loopback: (status, body).
-fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let status = response
-        .get(9..12)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_string();
-    Ok((status, body))
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) -> Duration {
-    let started = Instant::now();
-    while !check() {
-        assert!(started.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    started.elapsed()
-}
-
-/// Starts `signpost serve` on a free port and waits until it answers.
-fn serve(content: &Path, index: &Path, extra: &[&str]) -> (Server, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let server = Server(
-        common::signpost()
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .args(extra)
-            .arg("--content")
-            .arg(content)
-            .arg("--index")
-            .arg(index)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_until("the server", Duration::from_secs(20), || {
-        get(port, "/healthz").is_ok_and(|(s, _)| s == 200)
-    });
-    (server, port)
-}
+use common::process::{get, serve, wait_until};
 
 const NEW_ENTRY: &str = "---
 title: Zebra crossing consent lessons

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::taxonomy::Kind;
 use crate::taxonomy::{KEY_STAGES, KeyStage};
 
 /// An entry's permanent id: its file stem, `^[a-z0-9]+(-[a-z0-9]+)*$`.
@@ -65,73 +66,6 @@ impl FromStr for EntryId {
 impl fmt::Display for EntryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// The five kinds of entry, one folder each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Organisation,
-    Training,
-    Resource,
-    Guidance,
-    CaseStudy,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Organisation,
-        Kind::Training,
-        Kind::Resource,
-        Kind::Guidance,
-        Kind::CaseStudy,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Kind::Organisation => "organisation",
-            Kind::Training => "training",
-            Kind::Resource => "resource",
-            Kind::Guidance => "guidance",
-            Kind::CaseStudy => "case-study",
-        }
-    }
-
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Organisation => "organisations",
-            Kind::Training => "training",
-            Kind::Resource => "resources",
-            Kind::Guidance => "guidance",
-            Kind::CaseStudy => "case-studies",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Organisation => "Support organisation",
-            Kind::Training => "Training",
-            Kind::Resource => "Teaching resource",
-            Kind::Guidance => "Guidance",
-            Kind::CaseStudy => "Case study",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.id() == id)
-    }
-}
-
-impl Serialize for Kind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
-    }
-}
-
-impl<'de> Deserialize<'de> for Kind {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let id = String::deserialize(d)?;
-        Kind::from_id(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown kind `{id}`")))
     }
 }
 
@@ -302,10 +236,19 @@ pub struct QualityAssured {
     pub date: Option<NaiveDate>,
 }
 
+/// A public document an entry's facts come from. The url is `https://`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
 /// One checked entry of the bank. Term fields hold ids that exist in the
-/// taxonomy; `provider` names an organisation entry. The body is not here:
-/// a bank of 100,000 entries cannot keep every body in memory, so bodies
-/// are a [`Body`] each, kept apart (see `Library::body_text`).
+/// taxonomy (or, for `cost` and `response`, in the fixed vocabularies);
+/// `provider` names an organisation entry. The body is not here: a bank of
+/// 100,000 entries cannot keep every body in memory, so bodies are a
+/// [`Body`] each, kept apart (see `Library::body_text`).
 ///
 /// Serialised for the API and, with `Deserialize`, for the snapshot an
 /// index version keeps of its library: every field must round-trip.
@@ -335,6 +278,13 @@ pub struct Entry {
     pub quality_assured: Option<QualityAssured>,
     pub reviewed: NaiveDate,
     pub review_due: NaiveDate,
+    /// The public documents its facts come from (at least one on a case study).
+    pub sources: Vec<Source>,
+    /// A case study written from guidance, not a published account of a
+    /// real case: labelled "Illustrative example" wherever it is shown.
+    pub illustrative: bool,
+    /// What the school did (case studies): ids of [`crate::taxonomy::RESPONSES`].
+    pub response: Vec<String>,
 }
 
 /// An entry's Markdown body, rendered.

@@ -11,16 +11,16 @@ use chrono::{Months, NaiveDate};
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
-use super::entry::{AgeRange, Body, Contact, Entry, EntryId, Kind, QualityAssured};
+use super::entry::{AgeRange, Body, Contact, Entry, EntryId, Kind, QualityAssured, Source};
 use super::markdown;
 use crate::diagnostic::ContentError;
 use crate::diagnostic::LineIndex;
-use crate::taxonomy::{COSTS, Taxonomy, Vocabulary, suggest};
+use crate::taxonomy::{COSTS, RESPONSES, Taxonomy, Vocabulary, suggest, suggest_fixed};
 
 /// Longest summary, so it fits on a result card.
 pub const MAX_SUMMARY_CHARS: usize = 280;
 
-pub const FIELDS: [&str; 16] = [
+pub const FIELDS: [&str; 19] = [
     "title",
     "summary",
     "topics",
@@ -37,9 +37,32 @@ pub const FIELDS: [&str; 16] = [
     "quality_assured",
     "reviewed",
     "review_due",
+    "sources",
+    "illustrative",
+    "response",
 ];
 pub const REQUIRED: [&str; 6] = ["title", "summary", "topics", "ages", "areas", "reviewed"];
 pub const CONTACT_FIELDS: [&str; 5] = ["phone", "email", "address", "hours", "referral"];
+pub const SOURCE_FIELDS: [&str; 2] = ["title", "url"];
+/// Fields only a case study may carry.
+pub const CASE_STUDY_FIELDS: [&str; 2] = ["illustrative", "response"];
+
+/// Rules that differ between banks. The default is the SPEC's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// A case study must name at least one source. Only a bank written
+    /// before `sources` existed (the shared evaluation bank) turns this
+    /// off, which makes a missing source a warning.
+    pub case_study_sources: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            case_study_sources: true,
+        }
+    }
+}
 pub const CASE_STUDY_SECTIONS: [&str; 4] = ["Situation", "Response", "Outcome", "Learning"];
 
 /// An entry and where its `provider` is written, for the cross-entry check.
@@ -47,17 +70,19 @@ pub struct Parsed {
     pub entry: Entry,
     pub body: Body,
     pub provider_at: (usize, usize),
+    /// Problems that do not stop the entry loading.
+    pub warnings: Vec<ContentError>,
 }
 
 /// The raw text split at the `---` lines.
-struct Split<'a> {
-    yaml: &'a str,
-    body: &'a str,
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub body: &'a str,
     /// 1-based line of the first body line.
-    body_line: usize,
+    pub body_line: usize,
 }
 
-fn split(text: &str) -> Option<Split<'_>> {
+pub fn split(text: &str) -> Option<Split<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_end = text.find('\n')?;
     if text[..first_end].trim_end() != "---" {
@@ -137,25 +162,62 @@ impl<'a> Reader<'a> {
 
     /// A list of taxonomy ids; unknown ones are reported with a suggestion.
     fn terms(&mut self, key: &str, vocabulary: &Vocabulary, required: bool) -> Vec<String> {
+        self.ids(
+            key,
+            required,
+            |id| vocabulary.get(id).is_some(),
+            |id| {
+                vocabulary
+                    .suggest(id)
+                    .map(|s| format!("did you mean `{s}`?"))
+            },
+        )
+    }
+
+    /// A list of ids, each `known` or reported with what `suggest` offers.
+    fn ids(
+        &mut self,
+        key: &str,
+        required: bool,
+        known: impl Fn(&str) -> bool,
+        suggest: impl Fn(&str) -> Option<String>,
+    ) -> Vec<String> {
         let Some(ids) = self.field::<Vec<String>>(key) else {
             return Vec::new();
         };
         if required && ids.is_empty() {
             self.error_at(key, None, format!("`{key}` needs at least one value"));
         }
-        let mut known = Vec::with_capacity(ids.len());
+        let mut found = Vec::with_capacity(ids.len());
         for id in ids {
-            if vocabulary.get(&id).is_some() {
-                if !known.contains(&id) {
-                    known.push(id);
+            if known(&id) {
+                if !found.contains(&id) {
+                    found.push(id);
                 }
             } else {
-                let suggestion = vocabulary.suggest(&id).map(str::to_string);
                 self.error_at(key, Some(&id), format!("unknown {} `{id}`", singular(key)))
-                    .suggestion = suggestion.map(|s| format!("did you mean `{s}`?"));
+                    .suggestion = suggest(&id);
             }
         }
-        known
+        found
+    }
+
+    /// Where the `n`-th item of a list field (or its `field`) is written,
+    /// as a file position.
+    fn item_error(
+        &mut self,
+        key: &str,
+        n: usize,
+        field: Option<&str>,
+        message: String,
+    ) -> &mut ContentError {
+        let (line, column) = self
+            .lines
+            .find_item(key, n, field)
+            .unwrap_or_else(|| self.lines.locate(key, None));
+        self.errors
+            .push(ContentError::new(self.path, line + 1, column, message));
+        self.errors.last_mut().expect("just pushed")
     }
 }
 
@@ -166,13 +228,16 @@ fn singular(key: &str) -> &str {
     }
 }
 
-/// Parses one entry file. `id` is the file stem, already validated.
+/// Parses one entry file. `id` is the file stem, already validated; `base`
+/// is the site's path prefix, for links within the site in the body.
 pub fn parse(
     path: &Path,
     id: EntryId,
     kind: Kind,
     text: &str,
     taxonomy: &Taxonomy,
+    rules: Rules,
+    base: &str,
 ) -> Result<Parsed, Vec<ContentError>> {
     let Some(split) = split(text) else {
         return Err(vec![
@@ -279,8 +344,37 @@ pub fn parse(
             );
         }
     }
+    let sources = read_sources(&mut r);
+    let illustrative = r.field::<bool>("illustrative").unwrap_or(false);
+    let response = r.ids(
+        "response",
+        true,
+        |id| RESPONSES.iter().any(|t| t.id == id),
+        |id| {
+            Some(suggest_fixed(id, &RESPONSES).map_or_else(
+                || format!("use {}", or_list(RESPONSES.map(|t| t.id))),
+                |s| format!("did you mean `{s}`?"),
+            ))
+        },
+    );
     if kind == Kind::CaseStudy {
         check_case_study(&mut r, &split);
+        // Sources written but all wrong have their own errors already.
+        let written = r
+            .map
+            .get("sources")
+            .is_some_and(|v| v.as_sequence().is_none_or(|items| !items.is_empty()));
+        if sources.is_empty() && !written {
+            case_study_without_sources(&mut r, rules);
+        }
+    } else {
+        for key in CASE_STUDY_FIELDS {
+            if !r.map.contains_key(key) {
+                continue;
+            }
+            r.error_at(key, None, format!("`{key}` is only for case studies"))
+                .suggestion = Some(format!("remove it: a {} entry has no `{key}`", kind.id()));
+        }
     }
 
     let missing: Vec<&str> = REQUIRED
@@ -295,9 +389,13 @@ pub fn parse(
             format!("missing required field `{key}`"),
         ));
     }
-    let (Some(title), Some(summary), Some(ages), Some(reviewed), true) =
-        (title, summary, ages, reviewed, r.errors.is_empty())
-    else {
+    let (Some(title), Some(summary), Some(ages), Some(reviewed), false) = (
+        title,
+        summary,
+        ages,
+        reviewed,
+        r.errors.iter().any(ContentError::is_error),
+    ) else {
         return Err(r.errors);
     };
     let review_due = review_due.unwrap_or_else(|| reviewed + Months::new(12));
@@ -321,12 +419,16 @@ pub fn parse(
             quality_assured,
             reviewed,
             review_due,
+            sources,
+            illustrative,
+            response,
         },
         body: Body {
-            html: markdown::render(split.body),
+            html: markdown::render(split.body, base),
             text: markdown::plain_text(split.body),
         },
         provider_at: (provider_at.0 + 1, provider_at.1),
+        warnings: r.errors,
     })
 }
 
@@ -382,7 +484,7 @@ fn read_contact(r: &mut Reader<'_>) -> Option<Contact> {
     if let Some(phone) = contact.phone.as_deref().filter(|p| !is_uk_phone(p)) {
         let message = format!("`contact.phone`: `{phone}` is not a UK phone number");
         r.error_at("phone", None, message).suggestion = Some(
-            "write one number: 0 and 9 or 10 more digits (0300 123 4567), +44 …, or a short number such as 116 123"
+            "write one number: 0 and 9 or 10 more digits (01632 960000), +44 …, or a short number such as 116 123"
                 .into(),
         );
     }
@@ -409,6 +511,11 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
     };
     if host.is_empty() {
         return Err("it has no host name");
+    }
+    // A service on the authority's own network may be written by address;
+    // `signpost links` checks loopback and private addresses like others.
+    if host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Ok(());
     }
     let labels_ok = host.split('.').all(|label| {
         !label.is_empty()
@@ -438,7 +545,11 @@ pub fn is_email(text: &str) -> bool {
         && user
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-    user_ok && check_url(&format!("https://{host}")).is_ok() && !host.contains(':')
+    user_ok
+        && check_url(&format!("https://{host}")).is_ok()
+        && !host.contains(':')
+        && host != "localhost"
+        && host.parse::<std::net::Ipv4Addr>().is_err()
 }
 
 /// A UK number as written for the public: `0` and 9 or 10 more digits
@@ -472,6 +583,134 @@ pub fn is_uk_phone(text: &str) -> bool {
     }
     matches!(digits.as_str(), "999" | "112" | "111" | "101" | "105")
         || (digits.len() == 6 && digits.starts_with("116"))
+}
+
+/// `sources`: a list of `{title, url}`, each url an `https://` address.
+fn read_sources(r: &mut Reader<'_>) -> Vec<Source> {
+    let Some(value) = r.map.get("sources").cloned() else {
+        return Vec::new();
+    };
+    let items = match value {
+        Value::Null => return Vec::new(),
+        Value::Sequence(items) => items,
+        _ => {
+            r.error_at(
+                "sources",
+                None,
+                "`sources` must be a list of documents, each with `title` and `url`".into(),
+            )
+            .suggestion = Some(SOURCE_HELP.into());
+            return Vec::new();
+        }
+    };
+    let mut sources = Vec::with_capacity(items.len());
+    for (n, item) in items.iter().enumerate() {
+        let number = n + 1;
+        let Value::Mapping(map) = item else {
+            r.item_error(
+                "sources",
+                n,
+                None,
+                format!("source {number} must have a `title` and a `url`"),
+            )
+            .suggestion = Some(SOURCE_HELP.into());
+            continue;
+        };
+        let mut text = |field: &str| match map.get(field) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Some(Value::String(_) | Value::Null) | None => {
+                r.item_error(
+                    "sources",
+                    n,
+                    Some(field),
+                    format!("source {number} has no `{field}`"),
+                )
+                .suggestion = Some(
+                    match field {
+                        "title" => "give the document's title as its publisher writes it",
+                        _ => "give the https:// address of the public document",
+                    }
+                    .into(),
+                );
+                None
+            }
+            Some(_) => {
+                r.item_error(
+                    "sources",
+                    n,
+                    Some(field),
+                    format!("source {number}: `{field}` must be text"),
+                );
+                None
+            }
+        };
+        let (title, url) = (text("title"), text("url"));
+        for key in map.keys() {
+            let key = key
+                .as_str()
+                .map_or_else(|| format!("{key:?}"), str::to_string);
+            if !SOURCE_FIELDS.contains(&key.as_str()) {
+                let suggestion =
+                    suggest(&key, SOURCE_FIELDS.iter().map(|f| (*f, *f))).map(str::to_string);
+                r.item_error(
+                    "sources",
+                    n,
+                    Some(&key),
+                    format!("unknown source field `{key}`"),
+                )
+                .suggestion = Some(suggestion.map_or_else(
+                    || "a source has only `title` and `url`".into(),
+                    |s| format!("did you mean `{s}`?"),
+                ));
+            }
+        }
+        let url = url.filter(|url| {
+            let problem = match check_url(url) {
+                Err(problem) => format!("`{url}` is not a web address: {problem}"),
+                Ok(()) if !url.starts_with("https://") => {
+                    format!("`{url}` is not secure: a source must be an https:// address")
+                }
+                Ok(()) => return true,
+            };
+            r.item_error("sources", n, Some("url"), format!("`sources`: {problem}"))
+                .suggestion = Some(
+                "write the full https:// address, such as https://www.example.org.uk/page".into(),
+            );
+            false
+        });
+        if let (Some(title), Some(url)) = (title, url) {
+            sources.push(Source { title, url });
+        }
+    }
+    sources
+}
+
+const SOURCE_HELP: &str =
+    "write each source as `- title: …` with `url: https://…` on the next line";
+
+/// A case study says only what its sources say, so it must name one.
+fn case_study_without_sources(r: &mut Reader<'_>, rules: Rules) {
+    let message = "a case study must name at least one source".to_string();
+    let help = "add `sources:` with the title and https:// address of each public document its facts come from";
+    let error = if r.map.contains_key("sources") {
+        r.error_at("sources", None, message)
+    } else {
+        r.errors.push(ContentError::new(r.path, 1, 1, message));
+        r.errors.last_mut().expect("just pushed")
+    };
+    error.suggestion = Some(help.into());
+    if !rules.case_study_sources {
+        error.severity = crate::diagnostic::Severity::Warning;
+    }
+}
+
+/// "a, b, c or d".
+fn or_list<const N: usize>(items: [&str; N]) -> String {
+    match items.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 fn read_quality_assured(r: &mut Reader<'_>) -> Option<QualityAssured> {
@@ -554,6 +793,8 @@ mod tests {
             "https://www.childline.org.uk/",
             "http://example.org.uk/a?b=c#d",
             "https://localhost.example:8080",
+            "http://127.0.0.1:8080/ok",
+            "http://localhost/",
         ] {
             assert!(check_url(good).is_ok(), "{good}");
         }
@@ -566,6 +807,7 @@ mod tests {
             "https://example",
             "https://user@example.org",
             "https://example.org:80x/",
+            "https://127.0.0.256/",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
@@ -579,6 +821,8 @@ mod tests {
             "a@b@c.org",
             "Help <help@nspcc.org.uk>",
             "a..b@example.org",
+            "a@127.0.0.1",
+            "a@localhost",
         ] {
             assert!(!is_email(bad), "{bad}");
         }
@@ -608,6 +852,165 @@ mod tests {
         ] {
             assert!(!is_uk_phone(bad), "{bad}");
         }
+    }
+
+    const TAXONOMY: &str = "topics:\n  - id: consent\n    label: Consent\nsectors: []\nabilities: []\naudiences: []\nareas:\n  - id: national\n    label: National\nformats: []\n";
+
+    const CASE: &str = "---
+title: A case
+summary: What a school did.
+topics: [consent]
+ages: \"11-16\"
+areas: [national]
+SOURCES
+reviewed: 2026-01-10
+---
+## Situation
+S.
+
+## Response
+R.
+
+## Outcome
+O.
+
+## Learning
+L.
+";
+
+    fn parse_as(kind: Kind, front: &str, rules: Rules) -> Result<Parsed, Vec<ContentError>> {
+        let taxonomy = Taxonomy::parse(Path::new("taxonomy.yaml"), TAXONOMY).unwrap();
+        let text = CASE.replace("SOURCES", front.trim_end());
+        parse(
+            Path::new("case.md"),
+            "case".parse().unwrap(),
+            kind,
+            &text,
+            &taxonomy,
+            rules,
+            "",
+        )
+    }
+
+    /// Each error as `line:column: message (suggestion)`.
+    fn errors(kind: Kind, front: &str) -> Vec<String> {
+        match parse_as(kind, front, Rules::default()) {
+            Ok(_) => Vec::new(),
+            Err(mut errors) => {
+                errors.sort_by_key(|e| (e.line, e.column));
+                errors
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}:{}: {} ({})",
+                            e.line,
+                            e.column,
+                            e.message,
+                            e.suggestion.as_deref().unwrap_or_default()
+                        )
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    #[test]
+    fn a_case_study_with_sources_illustrative_and_response() {
+        let front = "sources:\n  - title: \" The guidance \"\n    url: https://www.gov.uk/guidance\nillustrative: true\nresponse: [police, early-help, police]";
+        let entry = parse_as(Kind::CaseStudy, front, Rules::default())
+            .map_err(|e| format!("{e:?}"))
+            .unwrap()
+            .entry;
+        assert_eq!(
+            entry.sources,
+            [Source {
+                title: "The guidance".into(),
+                url: "https://www.gov.uk/guidance".into()
+            }]
+        );
+        assert!(entry.illustrative);
+        assert_eq!(entry.response, ["police", "early-help"]);
+    }
+
+    #[test]
+    fn a_case_study_must_name_a_secure_source() {
+        let help = "add `sources:` with the title and https:// address of each public document its facts come from";
+        assert_eq!(
+            errors(Kind::CaseStudy, ""),
+            [format!(
+                "1:1: a case study must name at least one source ({help})"
+            )]
+        );
+        assert_eq!(
+            errors(Kind::CaseStudy, "sources: []"),
+            [format!(
+                "7:1: a case study must name at least one source ({help})"
+            )]
+        );
+        let front = "sources:\n  - title: A\n    url: http://www.example.org/a\n  - url: https://b.example.org\n    titel: B\n  - just a title\n  - title: C\n    url: www.example.org";
+        assert_eq!(
+            errors(Kind::CaseStudy, front),
+            [
+                "9:5: `sources`: `http://www.example.org/a` is not secure: a source must be an https:// address (write the full https:// address, such as https://www.example.org.uk/page)",
+                "10:5: source 2 has no `title` (give the document's title as its publisher writes it)",
+                "11:5: unknown source field `titel` (did you mean `title`?)",
+                "12:5: source 3 must have a `title` and a `url` (write each source as `- title: …` with `url: https://…` on the next line)",
+                "14:5: `sources`: `www.example.org` is not a web address: it must start with https:// or http:// (write the full https:// address, such as https://www.example.org.uk/page)",
+            ]
+        );
+        assert_eq!(
+            errors(Kind::CaseStudy, "sources: https://www.gov.uk/"),
+            [
+                "7:1: `sources` must be a list of documents, each with `title` and `url` (write each source as `- title: …` with `url: https://…` on the next line)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bank_written_before_sources_may_load_with_a_warning() {
+        let rules = Rules {
+            case_study_sources: false,
+        };
+        let parsed = parse_as(Kind::CaseStudy, "", rules)
+            .map_err(|e| format!("{e:?}"))
+            .unwrap();
+        assert_eq!(parsed.warnings.len(), 1);
+        assert!(!parsed.warnings[0].is_error());
+        // Other kinds never needed them.
+        assert_eq!(errors(Kind::Resource, ""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn illustrative_and_response_are_for_case_studies_only() {
+        let front = "sources:\n  - title: A\n    url: https://a.example.org\nillustrative: true\nresponse: [police]";
+        assert_eq!(
+            errors(Kind::Resource, front),
+            [
+                "10:1: `illustrative` is only for case studies (remove it: a resource entry has no `illustrative`)",
+                "11:1: `response` is only for case studies (remove it: a resource entry has no `response`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_responses_are_suggested_from_labels_and_aliases() {
+        let front = "sources:\n  - title: A\n    url: https://a.example.org\nresponse: [polise, social care referral, sent home]\nillustrative: yes please";
+        assert_eq!(
+            errors(Kind::CaseStudy, front),
+            [
+                "10:12: unknown response `polise` (did you mean `police`?)",
+                "10:20: unknown response `social care referral` (did you mean `childrens-social-care`?)",
+                "10:42: unknown response `sent home` (use managed-internally, early-help, childrens-social-care or police)",
+                "11:1: `illustrative`: invalid type: string \"yes please\", expected a boolean ()",
+            ]
+        );
+        assert_eq!(
+            errors(
+                Kind::CaseStudy,
+                "sources:\n  - title: A\n    url: https://a.example.org\nresponse: []"
+            ),
+            ["10:1: `response` needs at least one value ()"]
+        );
     }
 
     #[test]

@@ -24,9 +24,28 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-pub fn render(markdown: &str) -> SafeHtml {
+/// Renders and sanitises a body. A Markdown link to a path on this site
+/// (`/entries/x`) gets `base`, the site's path prefix, so it still leads
+/// there when the site is served under a path.
+pub fn render(markdown: &str, base: &str) -> SafeHtml {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(markdown, options()));
+    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !base.is_empty() && dest_url.starts_with('/') && !dest_url.starts_with("//") => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: format!("{base}{dest_url}").into(),
+                title,
+                id,
+            })
+        }
+        other => other,
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
     SafeHtml::from_sanitised(SANITISER.clean(&html).to_string())
 }
 
@@ -76,6 +95,7 @@ mod tests {
     fn active_content_is_removed() {
         let html = render(
             "Hi <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) <a href=\"https://e.org\" onclick=\"x()\">ok</a>",
+            "",
         );
         let html = html.as_str();
         assert!(!html.contains("<script"), "{html}");
@@ -86,6 +106,18 @@ mod tests {
             html.contains(r#"<a href="https://e.org" rel="noopener noreferrer external">ok</a>"#),
             "{html}"
         );
+    }
+
+    #[test]
+    fn links_within_the_site_get_its_path() {
+        let md = "[a](/entries/x) [b](https://e.org/y) [c](//e.org/z) [d](#top)";
+        let html = render(md, "/haven");
+        let html = html.as_str();
+        assert!(html.contains("href=\"/haven/entries/x\""), "{html}");
+        assert!(html.contains("href=\"https://e.org/y\""), "{html}");
+        assert!(html.contains("href=\"//e.org/z\""), "{html}");
+        assert!(html.contains("href=\"#top\""), "{html}");
+        assert!(render(md, "").as_str().contains("href=\"/entries/x\""));
     }
 
     #[test]

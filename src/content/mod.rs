@@ -14,6 +14,7 @@ mod entry;
 mod front_matter;
 mod markdown;
 pub mod review;
+pub mod site;
 mod snapshot;
 pub mod stamps;
 mod words;
@@ -21,17 +22,23 @@ mod words;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
 pub use crate::diagnostic::{ContentError, LineIndex, Severity};
-pub use entry::{AgeRange, Body, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml};
-pub use front_matter::{
-    CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED, check_url, is_email,
-    is_uk_phone,
+pub use entry::{
+    AgeRange, Body, Contact, Entry, EntryId, Kind, MAX_AGE, QualityAssured, SafeHtml, Source,
 };
+pub use front_matter::{
+    CASE_STUDY_FIELDS, CASE_STUDY_SECTIONS, CONTACT_FIELDS, FIELDS, MAX_SUMMARY_CHARS, REQUIRED,
+    Rules, SOURCE_FIELDS, check_url, is_email, is_uk_phone,
+};
+/// Where the front matter ends and the body starts, for tools that point
+/// at lines of an entry file (the link checker).
+pub use front_matter::{Split, split as split_front_matter};
+pub use site::{SITE_FILE, Site};
 pub use snapshot::{read_stamps, write_stamps};
 pub use stamps::{Freshness, Stamps};
 pub use words::{Words, count_words, is_acronym};
@@ -59,7 +66,13 @@ pub struct Library {
     /// Every word of the titles, summaries and bodies, counted when first
     /// asked for (building an index needs them; checking does not).
     words: OnceLock<Words>,
+    /// The settings of `site.yaml` (the defaults without one).
+    pub site: Arc<Site>,
+    /// `site.yaml` as written, for the snapshot (`None` without one).
+    site_source: Option<String>,
     /// Changes whenever any content file (or this program's build) does.
+    /// It hashes each file's path relative to the content directory and its
+    /// bytes, nothing of the machine: replicas serving the same commit agree.
     pub fingerprint: String,
     /// The files it was read from, when read from a directory.
     pub stamps: Option<Stamps>,
@@ -129,8 +142,8 @@ impl Library {
             })
             .collect();
         Library::assemble(
-            taxonomy,
-            String::new(),
+            (taxonomy, String::new()),
+            (Site::default(), None),
             entries,
             Bodies::Memory(bodies),
             OnceLock::from(Words::default()),
@@ -139,11 +152,12 @@ impl Library {
         )
     }
 
-    /// Puts the parts together; `entries` must be sorted by id, with
-    /// their bodies in the same order.
+    /// Puts the parts together: the taxonomy and the site settings each
+    /// with the text they were read from; `entries` must be sorted by id,
+    /// with their bodies in the same order.
     fn assemble(
-        taxonomy: Taxonomy,
-        taxonomy_source: String,
+        (taxonomy, taxonomy_source): (Taxonomy, String),
+        site: (Site, Option<String>),
         entries: Vec<Entry>,
         bodies: Bodies,
         words: OnceLock<Words>,
@@ -156,6 +170,8 @@ impl Library {
             entries,
             bodies,
             words,
+            site: Arc::new(site.0),
+            site_source: site.1,
             fingerprint,
             stamps,
         }
@@ -179,9 +195,14 @@ impl Checked {
 
 const TAXONOMY_FILE: &str = "taxonomy.yaml";
 
-/// Reads and checks a content directory. `today` decides which entries are
-/// due for review.
+/// Reads and checks a content directory by the SPEC's rules. `today`
+/// decides which entries are due for review.
 pub fn load(dir: &Path, today: NaiveDate) -> Checked {
+    load_with(dir, today, Rules::default())
+}
+
+/// [`load`] with other [`Rules`].
+pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
     let mut diagnostics = Vec::new();
     // Every file is stamped before it is read, so an edit made after its
     // read shows as a changed stamp (see `stamps`).
@@ -199,6 +220,7 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
         }
     };
     let mut hashes: HashMap<PathBuf, u64> = HashMap::new();
+    let site = read_site(dir, &mut hashes, &mut diagnostics);
 
     let taxonomy_path = dir.join(TAXONOMY_FILE);
     let taxonomy = match std::fs::read_to_string(&taxonomy_path) {
@@ -219,13 +241,24 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
             None
         }
     };
+    let base = site
+        .as_ref()
+        .map_or("", |(site, _)| site.base_path())
+        .to_string();
     let files = entry_files(dir, &mut diagnostics);
     let mut parsed = Vec::with_capacity(files.len());
     let mut texts = Vec::with_capacity(files.len());
     if let Some((taxonomy, _)) = &taxonomy {
         let read: Vec<Read> = files
             .par_iter()
-            .map(|(path, kind)| read_entry(path, *kind, taxonomy))
+            .map(|(path, kind)| {
+                let parsing = Parsing {
+                    taxonomy,
+                    rules,
+                    base: &base,
+                };
+                read_entry(path, *kind, parsing)
+            })
             .collect();
         let mut seen: HashMap<EntryId, PathBuf> = HashMap::new();
         for ((path, _), read) in files.into_iter().zip(read) {
@@ -233,7 +266,7 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
             if let Some(hash) = read.hash {
                 hashes.insert(path.clone(), hash);
             }
-            let Some((entry, text)) = read.parsed else {
+            let Some((mut entry, text)) = read.parsed else {
                 continue;
             };
             if let Some(first) = seen.get(&entry.entry.id) {
@@ -245,6 +278,7 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
                 ).with_help("ids are permanent URLs and must be unique across all folders; rename one file"));
                 continue;
             }
+            diagnostics.append(&mut entry.warnings);
             seen.insert(entry.entry.id.clone(), path.clone());
             parsed.push((path, entry));
             texts.push(text);
@@ -266,15 +300,15 @@ pub fn load(dir: &Path, today: NaiveDate) -> Checked {
     let stamps = listing.and_then(|(files, paths)| stamp(files, &paths, &hashes, scanned_at));
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let has_errors = diagnostics.iter().any(ContentError::is_error);
-    let library = match (taxonomy, stamps, has_errors) {
-        (Some((taxonomy, source)), Some(stamps), false) => {
+    let library = match (taxonomy, site, stamps, has_errors) {
+        (Some((taxonomy, source)), Some(site), Some(stamps), false) => {
             let mut parsed: Vec<front_matter::Parsed> =
                 parsed.into_iter().map(|(_, p)| p).collect();
             parsed.sort_by(|a, b| a.entry.id.cmp(&b.entry.id));
             let (entries, bodies) = parsed.into_iter().map(|p| (p.entry, p.body)).unzip();
             Some(Library::assemble(
-                taxonomy,
-                source,
+                (taxonomy, source),
+                site,
                 entries,
                 Bodies::Memory(bodies),
                 OnceLock::new(),
@@ -342,7 +376,10 @@ fn entry_files(dir: &Path, diagnostics: &mut Vec<ContentError>) -> Vec<(PathBuf,
         let path = dir.join(&name);
         match Kind::ALL.into_iter().find(|k| k.folder() == name) {
             Some(kind) if is_dir => files.extend(folder_files(&path, kind, diagnostics)),
-            _ if !is_dir && (name == TAXONOMY_FILE || name.eq_ignore_ascii_case("README.md")) => {}
+            _ if !is_dir
+                && (name == TAXONOMY_FILE
+                    || name == SITE_FILE
+                    || name.eq_ignore_ascii_case("README.md")) => {}
             _ => {
                 let folders = Kind::ALL.map(Kind::folder);
                 diagnostics.push(
@@ -387,6 +424,40 @@ fn folder_files(
         .collect()
 }
 
+/// `site.yaml`, checked, and its text; the defaults when there is none.
+/// `None` when it has errors (they are in `diagnostics`).
+fn read_site(
+    dir: &Path,
+    hashes: &mut HashMap<PathBuf, u64>,
+    diagnostics: &mut Vec<ContentError>,
+) -> Option<(Site, Option<String>)> {
+    let path = dir.join(SITE_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some((Site::default(), None)),
+        Err(e) => {
+            diagnostics.push(ContentError::new(
+                &path,
+                1,
+                1,
+                format!("cannot read the site settings: {e}"),
+            ));
+            return None;
+        }
+    };
+    hashes.insert(path.clone(), stamps::hash_bytes(text.as_bytes()));
+    site::parse(&path, &text)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok()
+        .map(|site| (site, Some(text)))
+}
+
+/// An entry's file relative to the content directory, with `/` between
+/// parts: what `edit_url`'s `{path}` stands for.
+pub fn relative_path(kind: Kind, id: &EntryId) -> String {
+    format!("{}/{id}.md", kind.folder())
+}
+
 /// One file read, hashed and parsed, with its problems.
 struct Read {
     parsed: Option<(front_matter::Parsed, String)>,
@@ -394,7 +465,16 @@ struct Read {
     diagnostics: Vec<ContentError>,
 }
 
-fn read_entry(path: &Path, kind: Kind, taxonomy: &Taxonomy) -> Read {
+/// How every entry file is parsed: the rules and the site's path, which
+/// prefixes the links in bodies.
+#[derive(Clone, Copy)]
+struct Parsing<'a> {
+    taxonomy: &'a Taxonomy,
+    rules: Rules,
+    base: &'a str,
+}
+
+fn read_entry(path: &Path, kind: Kind, parsing: Parsing<'_>) -> Read {
     let mut read = Read {
         parsed: None,
         hash: None,
@@ -429,7 +509,12 @@ fn read_entry(path: &Path, kind: Kind, taxonomy: &Taxonomy) -> Read {
         }
     };
     read.hash = Some(stamps::hash_bytes(text.as_bytes()));
-    match front_matter::parse(path, id, kind, &text, taxonomy) {
+    let Parsing {
+        taxonomy,
+        rules,
+        base,
+    } = parsing;
+    match front_matter::parse(path, id, kind, &text, taxonomy, rules, base) {
         Ok(parsed) => read.parsed = Some((parsed, text)),
         Err(errors) => read.diagnostics = errors,
     }

@@ -264,7 +264,7 @@ fn anonymity(item: &Reviewed<'_>, known: &Known, diagnostics: &mut Vec<ContentEr
                     line,
                     whole.start(),
                     format!("case study may name a school: `{}`", whole.as_str()),
-                    "case studies are anonymised: write `a primary school in Staffordshire` or similar",
+                    "case studies are anonymised: write `a primary school in the county` or similar",
                 );
             }
         }

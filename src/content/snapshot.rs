@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::bodies::{Bodies, BodyFile};
-use super::{Entry, Library, Stamps, Words};
+use super::{Entry, Library, SITE_FILE, Site, Stamps, Words};
 use crate::taxonomy::Taxonomy;
 
 const LIBRARY: &str = "library.jsonl";
@@ -34,6 +34,8 @@ const STAMPS: &str = "stamps";
 struct Header {
     fingerprint: String,
     taxonomy: String,
+    /// `site.yaml` as written, when there is one.
+    site: Option<String>,
     words: Words,
     entries: usize,
 }
@@ -75,6 +77,7 @@ impl Library {
             let header = Header {
                 fingerprint: self.fingerprint.clone(),
                 taxonomy: self.taxonomy_source.clone(),
+                site: self.site_source.clone(),
                 words: self.words().clone(),
                 entries: self.entries.len(),
             };
@@ -112,13 +115,23 @@ impl Library {
                     first.unwrap_or_default()
                 ))
             })?;
+        let site = match &header.site {
+            Some(text) => super::site::parse(Path::new(SITE_FILE), text).map_err(|errors| {
+                let first = errors.first().map(ToString::to_string);
+                invalid(format!(
+                    "the snapshot's site: {}",
+                    first.unwrap_or_default()
+                ))
+            })?,
+            None => Site::default(),
+        };
         if entries.windows(2).any(|w| w[0].id >= w[1].id) {
             return Err(invalid("the snapshot's entries are not in id order"));
         }
         let bodies = BodyFile::open(&dir.join(BODIES), entries.len())?;
         Ok(Library::assemble(
-            taxonomy,
-            header.taxonomy,
+            (taxonomy, header.taxonomy),
+            (site, header.site),
             entries,
             Bodies::Stored(bodies),
             std::sync::OnceLock::from(header.words),

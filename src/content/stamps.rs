@@ -18,7 +18,9 @@
 //! time, no tool can set it, so restoring a file's mtime after an edit
 //! (`cp -p`, `rsync -t`, `touch -d`) is still noticed.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use siphasher::sip::SipHasher13;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -105,9 +107,11 @@ pub(super) fn now_nanos() -> i64 {
     nanos(Ok(SystemTime::now()))
 }
 
-/// The hash a stamp keeps of a file's bytes.
+/// The hash a stamp keeps of a file's bytes: SipHash-1-3 with fixed keys,
+/// the same on every machine and every Rust release, so replicas serving
+/// the same commit compute the same fingerprint (ETags depend on it).
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = SipHasher13::new();
     hasher.write(bytes);
     hasher.finish()
 }
@@ -242,7 +246,7 @@ impl Stamps {
     /// The fingerprint of the bank they stamp: this program's build, and
     /// every path with the hash of its bytes.
     pub fn fingerprint(&self) -> String {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = SipHasher13::new();
         super::BUILD.hash(&mut hasher);
         for stamp in &self.files {
             (&stamp.path, stamp.dir, stamp.hash).hash(&mut hasher);

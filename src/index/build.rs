@@ -21,12 +21,18 @@ const WRITER_HEAP_PER_THREAD: usize = 128 * 1024 * 1024;
 /// Most writer threads.
 const MAX_WRITER_THREADS: usize = 4;
 
-/// The directory name of a version: build time, then the content fingerprint.
-fn version_name(fingerprint: &str) -> String {
+/// What a version's name ends with: the schema's digest and the content's
+/// fingerprint, so new content or a new schema each make a new version.
+fn key(library: &Library) -> String {
+    format!("{}-{}", schema::digest(), library.fingerprint)
+}
+
+/// The directory name of a version: build time, then its [`key`].
+fn version_name(library: &Library) -> String {
     let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
-    format!("v-{millis}-{fingerprint}")
+    format!("v-{millis}-{}", key(library))
 }
 
 /// The version `CURRENT` points to, if any.
@@ -36,9 +42,10 @@ pub fn current_version(index_dir: &Path) -> Option<String> {
     index_dir.join(&name).is_dir().then_some(name)
 }
 
-/// Whether the current version was built from exactly this content.
+/// Whether the current version was built from exactly this content, with
+/// this schema.
 pub fn is_current(index_dir: &Path, library: &Library) -> bool {
-    current_version(index_dir).is_some_and(|v| v.ends_with(&format!("-{}", library.fingerprint)))
+    current_version(index_dir).is_some_and(|v| v.ends_with(&format!("-{}", key(library))))
 }
 
 /// Builds the library into a fresh directory, with the library's snapshot
@@ -46,7 +53,7 @@ pub fn is_current(index_dir: &Path, library: &Library) -> bool {
 /// version's name.
 pub fn build_and_swap(index_dir: &Path, library: &Library) -> Result<String, IndexError> {
     std::fs::create_dir_all(index_dir).map_err(|e| IndexError::io(index_dir, e))?;
-    let name = version_name(&library.fingerprint);
+    let name = version_name(library);
     let dir = index_dir.join(&name);
     std::fs::create_dir(&dir).map_err(|e| IndexError::io(&dir, e))?;
     let written = write_index(&dir, library)

@@ -129,7 +129,7 @@ pub struct Fields {
     pub age_min: Field,
     pub age_end: Field,
     pub reviewed: Field,
-    facets: [Field; 9],
+    facets: [Field; Facet::COUNT],
 }
 
 impl Fields {
@@ -163,6 +163,18 @@ pub fn build() -> (Schema, Fields) {
         facets: Facet::ALL.map(|f| builder.add_facet_field(f.param(), FacetOptions::default())),
     };
     (builder.build(), fields)
+}
+
+/// A short hash of the schema: an index built with another schema (an older
+/// program, a facet since added) is rebuilt, never opened.
+pub fn digest() -> String {
+    use std::hash::{Hash, Hasher};
+    let (schema, _) = build();
+    let mut hasher = std::hash::DefaultHasher::new();
+    serde_json::to_string(&schema)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    format!("{:08x}", hasher.finish() as u32)
 }
 
 #[cfg(test)]

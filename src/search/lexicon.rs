@@ -1,41 +1,17 @@
 //! The bank's own vocabulary as query understanding needs it: the names of
-//! filters and concepts (from the taxonomy and the kinds of entry), every
-//! word of the bank with its frequency and its stem, built once when an
-//! index version opens.
+//! filters and concepts (from the taxonomy, the routes of what a school did
+//! and the kinds of entry), every word of the bank with its frequency and
+//! its stem, built once when an index version opens.
 
 use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::spelling::Spelling;
-use super::tokens::{Token, is_acronym, tokenize};
+use super::tokens::{STOPWORDS, Token, is_acronym, tokenize};
 use crate::content::{Kind, Library};
 use crate::facet::Facet;
-use crate::taxonomy::Term;
-
-/// The ages a phase named in a query stands for; sectors not listed here
-/// (special schools, alternative provision) are read as the sector facet.
-const PHASE_AGES: [(&str, (u8, u8)); 4] = [
-    ("early-years", (0, 5)),
-    ("primary", (4, 11)),
-    ("secondary", (11, 16)),
-    ("post-16", (16, 19)),
-];
-
-/// Names for the kinds of entry beyond their labels.
-const KIND_NAMES: [(Kind, &[&str]); 5] = [
-    (
-        Kind::Organisation,
-        &["organisation", "organization", "service", "charity"],
-    ),
-    (Kind::Training, &["training", "course", "cpd", "briefing"]),
-    (
-        Kind::Resource,
-        &["resource", "teaching resource", "teaching material"],
-    ),
-    (Kind::Guidance, &["guidance", "statutory guidance"]),
-    (Kind::CaseStudy, &["case study", "case studies", "example"]),
-];
+use crate::taxonomy::{COSTS, RESPONSES, Term};
 
 /// What a name of the filter lexicon selects.
 #[derive(Debug, Clone)]
@@ -49,6 +25,8 @@ pub(super) enum Target {
         facet: Facet,
         id: String,
         label: String,
+        /// More values selected with `id` (ORed).
+        also: Vec<String>,
     },
 }
 
@@ -65,6 +43,12 @@ pub(super) struct Name<T> {
 pub struct Lexicon {
     pub(super) filters: Vec<Name<Target>>,
     pub(super) concepts: Vec<Name<(Facet, String)>>,
+    /// Each topic's own words (label, aliases, description) as stems, and
+    /// how telling each stem is among the topics (inverse document
+    /// frequency): what a situation described in other words is matched
+    /// against ([`super::concepts`]).
+    pub(super) topic_words: Vec<(String, Vec<String>)>,
+    pub(super) topic_idf: HashMap<String, f32>,
     /// The names of each concept by (facet, id), as written.
     pub(super) concept_names: HashMap<(Facet, String), Vec<String>>,
     /// Every word of the bank, lowercased, with how often it occurs.
@@ -104,6 +88,8 @@ impl Lexicon {
             filters: Vec::new(),
             concepts: Vec::new(),
             concept_names: HashMap::new(),
+            topic_words: Vec::new(),
+            topic_idf: HashMap::new(),
             words: HashMap::new(),
             forms: HashMap::new(),
             sorted: Vec::new(),
@@ -119,8 +105,10 @@ impl Lexicon {
                 .collect()
         };
         for term in taxonomy.sectors.terms() {
-            let target = match PHASE_AGES.iter().find(|(id, _)| *id == term.id) {
-                Some(&(_, ages)) => Target::Phase {
+            // A sector with ages is a phase (the taxonomy's, or the SPEC's
+            // defaults for early years, primary, secondary and post-16).
+            let target = match term.ages {
+                Some(ages) => Target::Phase {
                     id: term.id.clone(),
                     label: term.label.clone(),
                     ages,
@@ -129,6 +117,7 @@ impl Lexicon {
                     facet: Facet::Sector,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 },
             };
             lexicon.add_filter_names(&names(term), &target);
@@ -139,6 +128,7 @@ impl Lexicon {
                     facet: Facet::Ability,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 };
                 lexicon.add_filter_names(&names(term), &target);
             } else {
@@ -151,22 +141,71 @@ impl Lexicon {
                     facet: Facet::Area,
                     id: term.id.clone(),
                     label: term.label.clone(),
+                    also: Vec::new(),
                 };
                 lexicon.add_filter_names(&names(term), &target);
             }
         }
+        let costs: HashSet<&str> = library
+            .entries()
+            .iter()
+            .filter_map(|e| e.cost.as_deref())
+            .collect();
+        lexicon.add_costs(&costs);
+        // What a school did, by the routes' labels, aliases and ids of more
+        // than one word: `police` alone would make every search for a police
+        // service a filter on case studies.
+        for route in RESPONSES {
+            let target = Target::Facet {
+                facet: Facet::Response,
+                id: route.id.to_string(),
+                label: route.label.to_string(),
+                also: Vec::new(),
+            };
+            let id = route.id.replace('-', " ");
+            let names: Vec<String> = route
+                .names()
+                .map(str::to_string)
+                .chain(id.contains(' ').then_some(id))
+                .collect();
+            lexicon.add_filter_names(&names, &target);
+        }
         for term in taxonomy.topics.terms() {
             lexicon.add_concept(Facet::Topic, &term.id, names(term));
+            let text = names(term)
+                .into_iter()
+                .chain(term.description.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut stems: Vec<String> = lexicon
+                .stems(&text)
+                .into_iter()
+                .filter(|s| !STOPWORDS.contains(&s.as_str()))
+                .collect();
+            stems.sort_unstable();
+            stems.dedup();
+            lexicon.topic_words.push((term.id.clone(), stems));
         }
+        let n = lexicon.topic_words.len() as f32;
+        let mut df: HashMap<&str, f32> = HashMap::new();
+        for (_, stems) in &lexicon.topic_words {
+            for stem in stems {
+                *df.entry(stem).or_default() += 1.0;
+            }
+        }
+        lexicon.topic_idf = df
+            .into_iter()
+            .map(|(stem, df)| (stem.to_string(), (1.0 + (n - df + 0.5) / (df + 0.5)).ln()))
+            .collect();
         for term in taxonomy.formats.terms() {
             lexicon.add_concept(Facet::Format, &term.id, names(term));
         }
         for term in taxonomy.audiences.terms() {
             lexicon.add_concept(Facet::Audience, &term.id, names(term));
         }
-        for (kind, extra) in KIND_NAMES {
+        for kind in Kind::ALL {
             let names = std::iter::once(kind.label().to_string())
-                .chain(extra.iter().map(|s| s.to_string()))
+                .chain(taxonomy.kind_aliases(kind).iter().cloned())
                 .collect();
             lexicon.add_concept(Facet::Kind, kind.id(), names);
         }
@@ -182,6 +221,7 @@ impl Lexicon {
             .iter()
             .flat_map(|&v| taxonomy.vocabulary(v).terms().iter())
             .flat_map(|t| std::iter::once(t.label.clone()).chain(t.aliases.iter().cloned()))
+            .chain(RESPONSES.iter().flat_map(|r| r.names()).map(str::to_string))
             .collect();
         // Counted when the bank was loaded (bodies are not kept in memory).
         lexicon.words.clone_from(&library.words().counts);
@@ -248,6 +288,41 @@ impl Lexicon {
         words
     }
 
+    /// The costs as filter names, for the costs the bank uses: a bank that
+    /// tags no costs reads "free" as a word. A cost's label also selects
+    /// the costs whose labels begin with it: "free" is free or free to
+    /// schools.
+    pub(super) fn add_costs(&mut self, used: &HashSet<&str>) {
+        for &(id, label) in COSTS.iter().filter(|(id, _)| used.contains(id)) {
+            let also = COSTS
+                .iter()
+                .filter(|(other, other_label)| {
+                    *other != id
+                        && used.contains(other)
+                        && other_label.starts_with(&format!("{label} "))
+                })
+                .map(|(other, _)| other.to_string())
+                .collect::<Vec<_>>();
+            let label = std::iter::once(label.to_string())
+                .chain(
+                    also.iter()
+                        .map(|a| crate::taxonomy::cost_label(a).to_lowercase()),
+                )
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let target = Target::Facet {
+                facet: Facet::Cost,
+                id: id.to_string(),
+                label,
+                also,
+            };
+            self.add_filter_names(&[id.replace('-', " ")], &target);
+        }
+        // Longest names first, so "free to schools" wins over "free".
+        self.filters
+            .sort_by_key(|f| std::cmp::Reverse(f.words.len()));
+    }
+
     fn add_filter_names(&mut self, names: &[String], target: &Target) {
         for name in names {
             let words = words_of(name);
@@ -299,5 +374,52 @@ impl Lexicon {
     /// The bank uses this word (lowercased).
     pub(crate) fn knows(&self, word: &str) -> bool {
         self.words.contains_key(word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_lexicon::{TAXONOMY, lexicon, lexicon_of};
+    use super::*;
+
+    fn phase(lexicon: &Lexicon, word: &str) -> Option<(u8, u8)> {
+        lexicon.filters.iter().find_map(|f| match &f.target {
+            Target::Phase { ages, .. } if f.words == [word] => Some(*ages),
+            _ => None,
+        })
+    }
+
+    fn kind_of(lexicon: &Lexicon, name: &str) -> Option<String> {
+        let stems = lexicon.stems(name);
+        lexicon
+            .concepts
+            .iter()
+            .find(|c| c.words == stems && c.target.0 == Facet::Kind)
+            .map(|c| c.target.1.clone())
+    }
+
+    #[test]
+    fn phases_and_kind_names_default_to_the_spec() {
+        let lexicon = lexicon();
+        assert_eq!(phase(&lexicon, "primary"), Some((4, 11)));
+        assert_eq!(phase(&lexicon, "secondary"), Some((11, 16)));
+        assert_eq!(phase(&lexicon, "special"), None);
+        assert_eq!(kind_of(&lexicon, "course").as_deref(), Some("training"));
+        assert_eq!(kind_of(&lexicon, "workshop"), None);
+    }
+
+    #[test]
+    fn phases_and_kind_names_come_from_the_taxonomy() {
+        let taxonomy = TAXONOMY.replace(
+            "    label: Secondary\n",
+            "    label: Secondary\n    ages: \"11-19\"\n",
+        ) + "kinds:\n  - id: training\n    aliases: [workshop]\n";
+        let lexicon = lexicon_of(&taxonomy, &[]);
+        assert_eq!(phase(&lexicon, "secondary"), Some((11, 19)));
+        assert_eq!(phase(&lexicon, "primary"), Some((4, 11)));
+        assert_eq!(kind_of(&lexicon, "workshop").as_deref(), Some("training"));
+        // The label always counts; the default aliases were replaced.
+        assert_eq!(kind_of(&lexicon, "training").as_deref(), Some("training"));
+        assert_eq!(kind_of(&lexicon, "course"), None);
     }
 }

@@ -19,6 +19,7 @@ mod concepts;
 mod coverage;
 mod facets;
 mod filters;
+mod intent;
 mod interpret;
 mod lexicon;
 mod rank;
@@ -75,6 +76,8 @@ pub struct Engine {
     lexicon: Lexicon,
     parsers: text::Parsers,
     coverage: Coverage,
+    /// The entries a question's intent lifts ([`intent`]).
+    intent_targets: rank::IntentTargets,
 }
 
 impl std::fmt::Debug for Engine {
@@ -89,12 +92,14 @@ impl Engine {
     pub fn new(index: LiveIndex) -> Result<Engine, IndexError> {
         let lexicon = Lexicon::new(&index.library, index.analyzer()?);
         let coverage = Coverage::new(&index);
+        let intent_targets = rank::IntentTargets::new(&index);
         let parsers = text::Parsers::new(&index);
         Ok(Engine {
             index,
             lexicon,
             parsers,
             coverage,
+            intent_targets,
         })
     }
 
@@ -218,8 +223,10 @@ impl Engine {
         let index = &self.index;
         if let Some(text) = text {
             // Naming a school year, key stage or age (not just a phase) is
-            // how teachers ask for classroom material.
+            // how teachers ask for classroom material; one child's age ("a
+            // six year old") describes a child, not a class.
             let for_class = !text.names_kind
+                && !interpretation.one_child
                 && (interpretation
                     .filters
                     .iter()
@@ -235,6 +242,8 @@ impl Engine {
                 results,
                 &mut text.scores,
             );
+            self.intent_targets
+                .lift(&interpretation.intents, results, &mut text.scores);
             return Some(std::mem::take(&mut text.scores));
         }
         // Browsing an area's entries without text: the nearest first (those

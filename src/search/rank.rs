@@ -11,7 +11,9 @@ use std::collections::BinaryHeap;
 use fixedbitset::FixedBitSet;
 
 use super::filters::{Extra, age_filter};
+use super::intent::Intent;
 use super::{SearchRequest, Sort};
+use crate::content::Kind;
 use crate::facet::Facet;
 use crate::index::LiveIndex;
 
@@ -59,12 +61,20 @@ const CLASS_FIT: f32 = 0.3;
 /// Lift for an entry tagged with exactly the area asked (scaled down for
 /// wider areas above it; national services get none).
 const AREA_FIT: f32 = 0.3;
+/// Lift for services with a way in (a phone line or a referral route) when
+/// a question asks for someone to turn to ("who can help", "how do I
+/// refer"): as much as naming the kind ("service") would give.
+const SERVICE_ROUTE_FIT: f32 = 0.3;
+/// Lift for guidance when a question asks what to do ("what do I do",
+/// "how should I respond"): as much as naming the kind would give.
+const PROCEDURE_FIT: f32 = 0.3;
+
 /// Oldest age counted when measuring an open-ended range ("16+").
 const OPEN_AGE_END: u8 = 25;
 
 /// When a search names ages or places, the entries made for them rank above
 /// those that merely include them: a Year 8 lesson before guidance for ages
-/// 4-18, the Tamworth service before the county one before the national.
+/// 4-18, a district's service before the county's before the national one.
 pub(super) fn fit_boosts(
     index: &LiveIndex,
     request: &SearchRequest,
@@ -132,6 +142,51 @@ pub(super) fn fit_boosts(
             .map(|&area| area_fit[area as usize])
             .fold(0.0, f32::max);
         scores[ord] += AREA_FIT * fit;
+    }
+}
+
+/// The entries each [`Intent`] lifts, found once per index version.
+pub(super) struct IntentTargets {
+    /// Organisations with a phone number or a referral route.
+    services_with_route: FixedBitSet,
+    /// Guidance.
+    guidance: FixedBitSet,
+}
+
+impl IntentTargets {
+    pub(super) fn new(index: &LiveIndex) -> IntentTargets {
+        let entries = index.library.entries();
+        let mut services_with_route = FixedBitSet::with_capacity(entries.len());
+        let mut guidance = FixedBitSet::with_capacity(entries.len());
+        for (ord, entry) in entries.iter().enumerate() {
+            let route = entry
+                .contact
+                .as_ref()
+                .is_some_and(|c| c.phone.is_some() || c.referral.is_some());
+            if entry.kind == Kind::Organisation && route {
+                services_with_route.insert(ord);
+            }
+            if entry.kind == Kind::Guidance {
+                guidance.insert(ord);
+            }
+        }
+        IntentTargets {
+            services_with_route,
+            guidance,
+        }
+    }
+
+    /// Lifts the entries that answer what the question asks for.
+    pub(super) fn lift(&self, intents: &[Intent], results: &FixedBitSet, scores: &mut [f32]) {
+        for intent in intents {
+            let (targets, weight) = match intent {
+                Intent::Service => (&self.services_with_route, SERVICE_ROUTE_FIT),
+                Intent::Procedure => (&self.guidance, PROCEDURE_FIT),
+            };
+            for ord in targets.intersection(results) {
+                scores[ord] += weight;
+            }
+        }
     }
 }
 

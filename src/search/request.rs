@@ -42,7 +42,7 @@ impl Sort {
 pub struct SearchRequest {
     pub q: String,
     /// Selected values per facet, in [`Facet::ALL`] order.
-    pub filters: [Vec<String>; 9],
+    pub filters: [Vec<String>; Facet::COUNT],
     pub age: Option<u8>,
     /// School year; Reception is 0.
     pub year: Option<u8>,
@@ -109,6 +109,11 @@ impl SearchRequest {
 
     pub fn filter_mut(&mut self, facet: Facet) -> &mut Vec<String> {
         &mut self.filters[facet_index(facet)]
+    }
+
+    /// Any facet, age or year filter is set.
+    pub fn has_filters(&self) -> bool {
+        self.filters.iter().any(|f| !f.is_empty()) || self.age.is_some() || self.year.is_some()
     }
 
     /// Parses a raw query string (`topic=a&topic=b&q=…`).

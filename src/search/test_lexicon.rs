@@ -77,12 +77,19 @@ formats:
 ";
 
 pub(crate) fn lexicon_with(bodies: &[&str]) -> Lexicon {
-    let taxonomy = Taxonomy::parse(Path::new("taxonomy.yaml"), TAXONOMY).unwrap();
+    lexicon_of(TAXONOMY, bodies)
+}
+
+/// A lexicon over another taxonomy.
+pub(crate) fn lexicon_of(taxonomy: &str, bodies: &[&str]) -> Lexicon {
+    let taxonomy = Taxonomy::parse(Path::new("taxonomy.yaml"), taxonomy).unwrap();
     let library = Library::from_entries(taxonomy, Vec::new(), String::new());
     let analyzer = tantivy::tokenizer::TokenizerManager::default()
         .get(crate::index::schema::TOKENIZER)
         .unwrap();
     let mut lexicon = Lexicon::new(&library, analyzer);
+    // As if the bank tagged every cost.
+    lexicon.add_costs(&crate::taxonomy::COSTS.iter().map(|(id, _)| *id).collect());
     for body in bodies {
         lexicon.count_words(body);
     }

@@ -105,6 +105,8 @@ fn interpreted_filters_apply_like_explicit_ones() {
             "q=domestic+abuse&area=tamworth",
         ),
         ("q=consent+year+8", "q=consent&year=8"),
+        ("q=consent+year+eight", "q=consent&year=8"),
+        ("q=free+consent", "q=consent&cost=free&cost=free-to-schools"),
     ] {
         let read = search(&index, typed);
         let given = search(&index, explicit);
@@ -136,6 +138,95 @@ fn the_nearest_service_comes_first() {
         ids(&results)[..2],
         ["tamworth-da-service", "staffs-da-service"]
     );
+}
+
+#[test]
+fn a_district_service_ranks_above_a_national_one_of_the_same_relevance() {
+    let (index, _tmp) = fixture();
+    // No text: every entry is equally relevant, so the place decides.
+    let results = search(&index, "area=tamworth&kind=organisation");
+    assert_eq!(
+        ids(&results),
+        [
+            "tamworth-da-service",
+            "staffs-da-service",
+            "helpline-national"
+        ]
+    );
+    // With words every summary holds alike, the same order.
+    let results = search(&index, "q=summary+tests+tamworth&kind=organisation");
+    assert_eq!(
+        ids(&results),
+        [
+            "tamworth-da-service",
+            "staffs-da-service",
+            "helpline-national"
+        ]
+    );
+}
+
+#[test]
+fn a_class_age_lifts_lessons_one_childs_age_does_not() {
+    let (index, _tmp) = fixture();
+    let score = |q: &str| {
+        search(&index, q)
+            .hits
+            .iter()
+            .find(|h| h.entry.id.as_str() == "consent-ks2-lessons")
+            .map(|h| h.score)
+            .unwrap_or_else(|| panic!("{q}: consent-ks2-lessons is a hit"))
+    };
+    // The same words searched, the same age read.
+    let class = score("q=9+year+olds+consent");
+    let child = score("q=a+9+year+old+consent");
+    assert!((class - child - 0.3).abs() < 1e-4, "{class} vs {child}");
+}
+
+#[test]
+fn intents_lift_services_with_a_route_in_and_guidance() {
+    let (index, _tmp) = fixture();
+    let targets = rank::IntentTargets::new(index.index());
+    let all = full(index.index().len());
+    let lifted = |intent: intent::Intent| -> Vec<String> {
+        let mut scores = vec![0.0; index.index().len()];
+        targets.lift(&[intent], &all, &mut scores);
+        let mut ids: Vec<String> = index
+            .library()
+            .entries()
+            .iter()
+            .zip(&scores)
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(e, _)| e.id.as_str().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // Services with a phone or a referral route; not those without
+    // (staffs-da-service, stoke-front-door), nor training that takes
+    // bookings.
+    assert_eq!(
+        lifted(intent::Intent::Service),
+        ["helpline-national", "tamworth-da-service"]
+    );
+    assert_eq!(lifted(intent::Intent::Procedure), ["nudes-advice"]);
+    // Only the matches are lifted.
+    let mut scores = vec![0.0; index.index().len()];
+    targets.lift(
+        &[intent::Intent::Service],
+        &FixedBitSet::with_capacity(index.index().len()),
+        &mut scores,
+    );
+    assert!(scores.iter().all(|&s| s == 0.0));
+}
+
+#[test]
+fn a_question_for_help_puts_a_service_with_a_route_first() {
+    let (index, _tmp) = fixture();
+    let plain = search(&index, "q=domestic+abuse+staffordshire");
+    assert_eq!(ids(&plain)[0], "staffs-da-service");
+    // The same words asked as a question: the service you can call first.
+    let asked = search(&index, "q=who+can+help+with+domestic+abuse+staffordshire");
+    assert_eq!(ids(&asked)[0], "tamworth-da-service");
 }
 
 #[test]

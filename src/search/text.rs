@@ -89,7 +89,9 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
     let mut synonym_names = Vec::new();
     let lower = q.to_lowercase();
     for concept in &concepts {
-        if !matches!(concept.facet, Facet::Topic | Facet::Ability) {
+        // A described topic's names were not the words typed: its entries
+        // are lifted, its names not searched.
+        if !matches!(concept.facet, Facet::Topic | Facet::Ability) || concept.described {
             continue;
         }
         let synonyms: Vec<Box<dyn Query>> = concept

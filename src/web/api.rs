@@ -13,7 +13,7 @@ use super::error::WebError;
 use crate::content::Library;
 use crate::facet::Facet;
 use crate::search::{self, SearchRequest, SearchResults};
-use crate::taxonomy::{COSTS, KEY_STAGES};
+use crate::taxonomy::{COSTS, KEY_STAGES, RESPONSES};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,19 +30,26 @@ async fn search_handler(
     let live = state.live();
     let request = SearchRequest::from_query(raw.as_deref().unwrap_or_default(), live.index())?;
     let results = live.run(&request)?;
-    Ok(Json(search_json(&results)).into_response())
+    state.record_search(&live, &request, results.total == 0);
+    super::metrics::search("api", results.total);
+    Ok(Json(search_json(&results, live.library().site.base_path())).into_response())
 }
 
 /// The `/api/search` body; also what `signpost search --json` prints.
 ///
 /// Serialised straight from borrowed results: building a `serde_json::Value`
-/// tree of every facet count cost more than the search itself.
-pub fn search_json<'a>(results: &'a SearchResults<'a>) -> SearchBody<'a> {
+/// tree of every facet count cost more than the search itself. `base` is
+/// the site's path prefix, which each hit's `path` starts with.
+pub fn search_json<'a>(results: &'a SearchResults<'a>, base: &str) -> SearchBody<'a> {
     SearchBody {
         total: results.total,
         page: results.page,
         per_page: results.per_page,
-        hits: results.hits.iter().map(HitBody::new).collect(),
+        hits: results
+            .hits
+            .iter()
+            .map(|hit| HitBody::new(hit, base))
+            .collect(),
         facets: FacetsBody(&results.facets),
         interpreted: &results.interpreted,
         corrected: results.corrected.as_deref(),
@@ -79,11 +86,14 @@ struct HitBody<'a> {
     areas: &'a [String],
     provider: &'a Option<crate::content::EntryId>,
     contact: &'a Option<crate::content::Contact>,
+    response: &'a [String],
+    illustrative: bool,
+    sources: &'a [crate::content::Source],
     score: f32,
 }
 
 impl<'a> HitBody<'a> {
-    fn new(hit: &'a search::Hit<'a>) -> HitBody<'a> {
+    fn new(hit: &'a search::Hit<'a>, base: &str) -> HitBody<'a> {
         let e = hit.entry;
         HitBody {
             id: e.id.as_str(),
@@ -91,7 +101,7 @@ impl<'a> HitBody<'a> {
             title: &e.title,
             summary: &e.summary,
             url: &e.url,
-            path: format!("/entries/{}", e.id),
+            path: format!("{base}/entries/{}", e.id),
             snippet: &hit.snippet,
             topics: &e.topics,
             ages: &e.ages,
@@ -101,6 +111,9 @@ impl<'a> HitBody<'a> {
             areas: &e.areas,
             provider: &e.provider,
             contact: &e.contact,
+            response: &e.response,
+            illustrative: e.illustrative,
+            sources: &e.sources,
             score: hit.score,
         }
     }
@@ -158,7 +171,10 @@ pub fn entry_json(
             "due_for_review".into(),
             json!(entry.is_due_for_review(today)),
         );
-        map.insert("path".into(), json!(format!("/entries/{}", entry.id)));
+        map.insert(
+            "path".into(),
+            json!(format!("{}/entries/{}", library.site.base_path(), entry.id)),
+        );
         if let Some(provider) = entry
             .provider
             .as_ref()
@@ -180,19 +196,12 @@ async fn taxonomy_handler(State(state): State<AppState>) -> Response {
     let live = state.live();
     let mut value = serde_json::to_value(&live.library().taxonomy).unwrap_or_default();
     if let Value::Object(map) = &mut value {
-        let kinds: Vec<Fixed> = crate::content::Kind::ALL
-            .iter()
-            .map(|k| Fixed {
-                id: k.id(),
-                label: k.label(),
-            })
-            .collect();
         let costs: Vec<Fixed> = COSTS
             .iter()
             .map(|&(id, label)| Fixed { id, label })
             .collect();
-        map.insert("kinds".into(), json!(kinds));
         map.insert("costs".into(), json!(costs));
+        map.insert("responses".into(), json!(RESPONSES));
         map.insert("key_stages".into(), json!(KEY_STAGES));
         map.insert("facets".into(), json!(Facet::ALL.map(Facet::param)));
     }

@@ -2,7 +2,11 @@
 //! Handlers live in `api` (JSON); errors convert in one place (`error`).
 
 mod api;
+mod assets;
+pub mod caching;
 mod error;
+pub mod metrics;
+pub mod openreferral;
 mod pages;
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -10,10 +14,11 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -25,7 +30,9 @@ pub use api::{entry_json, search_json};
 pub use error::WebError;
 
 use crate::clock::Clock;
-use crate::search::{Engine, RequestError};
+use crate::facet::Facet;
+use crate::insights::{Recorder, SearchRecord};
+use crate::search::{Engine, RequestError, SearchRequest};
 
 /// Longest whole query string accepted; `q` has its own, smaller limit.
 pub const MAX_QUERY_STRING_BYTES: usize = 8 * 1024;
@@ -48,20 +55,60 @@ pub struct AppState {
     live: Arc<ArcSwap<Engine>>,
     health: Arc<Mutex<Health>>,
     clock: Clock,
+    /// Search statistics (`serve --data`); `None` records nothing.
+    insights: Option<Arc<Recorder>>,
+    /// The path prefix the router answers under, from `base_url` at start.
+    base_path: Arc<str>,
 }
 
 impl AppState {
     pub fn new(live: Engine, clock: Clock) -> Self {
         let now = Utc::now();
+        metrics::serving(None, &live);
         AppState {
             clock,
+            base_path: live.library().site.base_path().into(),
             live: Arc::new(ArcSwap::from_pointee(live)),
             health: Arc::new(Mutex::new(Health {
                 last_reload: Some(now),
                 last_good_at: Some(now),
                 last_error: None,
             })),
+            insights: None,
         }
+    }
+
+    /// Records searches into these statistics.
+    pub fn with_insights(mut self, recorder: Arc<Recorder>) -> Self {
+        self.insights = Some(recorder);
+        self
+    }
+
+    /// Hands a search to the statistics writer, if there is one. The first
+    /// page only: turning a page is not another search. Never blocks.
+    pub fn record_search(&self, live: &Arc<Engine>, request: &SearchRequest, found_nothing: bool) {
+        let Some(recorder) = &self.insights else {
+            return;
+        };
+        if request.page > 1 || (request.q.trim().is_empty() && !request.has_filters()) {
+            return;
+        }
+        let filters = Facet::ALL
+            .into_iter()
+            .flat_map(|f| {
+                request
+                    .filter(f)
+                    .iter()
+                    .map(move |v| (f.param(), v.clone()))
+            })
+            .collect();
+        recorder.record(SearchRecord {
+            day: self.today(),
+            query: request.q.clone(),
+            filters,
+            found_nothing,
+            bank: Arc::clone(live),
+        });
     }
 
     pub fn live(&self) -> Arc<Engine> {
@@ -75,8 +122,16 @@ impl AppState {
             .clone()
     }
 
+    /// The path every route is under (`""` or `/signpost`). Fixed when the
+    /// server starts: moving it needs a restart.
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
     /// Puts a freshly built index in service.
     pub fn swap(&self, live: Engine) {
+        metrics::serving(Some(&self.live()), &live);
+        metrics::reload(true);
         self.live.store(Arc::new(live));
         let now = Utc::now();
         let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
@@ -89,6 +144,7 @@ impl AppState {
 
     /// Records a failed reload; the last good index keeps serving.
     pub fn record_error(&self, error: String) {
+        metrics::reload(false);
         let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
         health.last_reload = Some(Utc::now());
         health.last_error = Some(error);
@@ -96,6 +152,7 @@ impl AppState {
 
     /// The content is valid again but unchanged: nothing to swap.
     pub fn clear_error(&self) {
+        metrics::reload(true);
         let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
         health.last_reload = Some(Utc::now());
         health.last_error = None;
@@ -107,15 +164,37 @@ impl AppState {
     }
 }
 
-/// The whole application; tests drive it without a socket.
+/// The whole application; tests drive it without a socket. Every route is
+/// under the path of the site's `base_url` (`/signpost/search`), and the
+/// prefix without its slash redirects to the home page.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .merge(api::routes())
+        .merge(openreferral::routes())
         .merge(pages::routes())
-        .nest_service("/static", static_files())
+        .merge(assets::routes());
+    let base = state.base_path().to_string();
+    let routed = if base.is_empty() {
+        app
+    } else {
+        let home = format!("{base}/");
+        Router::new().nest(&home, app).route(
+            &base,
+            get(move || async move { Redirect::permanent(&home) }),
+        )
+    };
+    routed
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            caching::conditional,
+        ))
         .layer(middleware::from_fn(limit_query_string))
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::with_request,
+        ))
         // Every search response is compressed afresh: the fastest level
         // keeps most of the saving (JSON and HTML shrink about 5x) for a
         // fraction of the default level's CPU, which cost more than the
@@ -132,34 +211,14 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// JSON for the API's paths, the HTML 404 page for everything else.
-async fn not_found(uri: axum::http::Uri) -> Response {
+async fn not_found(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
     let path = uri.path();
+    let path = path.strip_prefix(state.base_path()).unwrap_or(path);
     if path.starts_with("/api/") || path == "/api" || path == "/healthz" {
         WebError::NotFound("that page".into()).into_response()
     } else {
         pages::not_found_page()
     }
-}
-
-/// How long browsers may keep the CSS and JS; pages link them with the
-/// crate version in the query string, so a release refreshes them.
-const STATIC_CACHE_CONTROL: &str = "public, max-age=86400";
-
-/// `static/` from the working directory (where `signpost serve` runs), or
-/// from the source tree when run elsewhere.
-fn static_files()
--> tower_http::set_header::SetResponseHeader<tower_http::services::ServeDir, HeaderValue> {
-    let local = std::path::Path::new("static");
-    let dir = if local.join("signpost.css").is_file() {
-        local.to_path_buf()
-    } else {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static")
-    };
-    tower_http::set_header::SetResponseHeader::overriding(
-        tower_http::services::ServeDir::new(dir),
-        axum::http::header::CACHE_CONTROL,
-        HeaderValue::from_static(STATIC_CACHE_CONTROL),
-    )
 }
 
 /// Strict headers on every response, errors included.
@@ -208,19 +267,30 @@ async fn limit_query_string(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Logs method, route, status and time. Never the query string: search text
-/// can name a child or describe an incident.
-async fn log_request(State(_): State<AppState>, request: Request, next: Next) -> Response {
+/// Logs method, path, status and time, and counts the request by route
+/// for `/metrics`. Never the query string: search text can name a child or
+/// describe an incident.
+async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().chars().take(200).collect::<String>();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    let route = match route.strip_prefix(state.base_path()) {
+        Some(rest) if rest.starts_with('/') => rest.to_string(),
+        _ => route.to_string(),
+    };
     let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    metrics::request(&route, response.status().as_u16(), elapsed);
     tracing::info!(
         target: "signpost::request",
         %method,
         path,
         status = response.status().as_u16(),
-        micros = started.elapsed().as_micros() as u64,
+        micros = elapsed.as_micros() as u64,
     );
     response
 }

@@ -7,6 +7,8 @@
 //   - runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page type;
 //   - uses the facet panel with the keyboard only;
 //   - checks a hostile Markdown body renders inert;
+//   - serves a second copy under a path prefix (site.yaml's base_url) and
+//     searches there with JavaScript, checking every link stays under it;
 //   - saves screenshots at 360 and 1280 px and checks each page's
 //     transferred bytes (HTML + CSS + JS, compressed) are under 50 KB.
 // Ends with "N passed, M failed" and a non-zero exit on any failure.
@@ -92,14 +94,18 @@ This body is hostile on purpose.
 <form action="javascript:window.__pwned='form'"><button>Submit</button></form>
 `;
 
-async function startServer() {
+/** Starts the release server on a copy of content/. With `prefix`, the
+ *  copy's site.yaml gets a base_url under that path, so every route and
+ *  link is under it; `base` is then the prefixed address. */
+async function startServer({ prefix = "" } = {}) {
   if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release first`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "signpost-browser-"));
   const content = path.join(tmp, "content");
   fs.cpSync(path.join(root, "content"), content, { recursive: true });
   fs.writeFileSync(path.join(content, "resources", `${HOSTILE_ID}.md`), HOSTILE);
+  if (prefix) fs.appendFileSync(path.join(content, "site.yaml"), `\nbase_url: https://www.example.gov.uk${prefix}/\n`);
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://127.0.0.1:${port}${prefix}`;
   const child = spawn(bin, ["serve", "--content", content, "--index", path.join(tmp, "index"), "--addr", `127.0.0.1:${port}`], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
@@ -118,6 +124,11 @@ async function startServer() {
     await new Promise((r) => setTimeout(r, 200));
   }
   return { base, child, tmp };
+}
+
+function stopServer(server) {
+  server.child.kill("SIGTERM");
+  fs.rmSync(server.tmp, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------- helpers
@@ -193,12 +204,17 @@ async function main() {
   const api = await (await fetch(`${base}/api/search?kind=organisation&per_page=100`)).json();
   const organisation = api.hits.find((h) => h.contact && h.contact.phone) || api.hits[0];
   const resource = (await (await fetch(`${base}/api/search?kind=resource&q=consent`)).json()).hits[0];
+  // A case study with its label, routes and sources.
+  const cases = (await (await fetch(`${base}/api/search?kind=case-study&response=police&per_page=100`)).json()).hits;
+  const caseStudy = cases.find((h) => h.illustrative) || cases[0];
   const pages = {
     home: "/",
     search: "/search?q=consent&key_stage=ks2",
-    "search-empty": "/search?q=consent&kind=case-study&key_stage=eyfs&sector=post-16",
+    "search-empty": "/search?q=consent&kind=case-study&key_stage=eyfs&sector=special",
+    "search-case-studies": "/search?kind=case-study&response=police",
     organisation: `/entries/${organisation.id}`,
     resource: `/entries/${resource.id}`,
+    "case-study": `/entries/${caseStudy.id}`,
     coverage: "/coverage",
     updates: "/updates",
     "not-found": "/no-such-page",
@@ -401,6 +417,50 @@ async function main() {
       await context.close();
     });
 
+    await test("served under a path: every link under it, live search, Back, and axe clean (JavaScript on)", async () => {
+      const prefix = "/signpost";
+      const prefixed = await startServer({ prefix });
+      try {
+        // axe-core is injected as an inline script, which the CSP forbids.
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+        const page = await context.newPage();
+        page.setDefaultTimeout(10_000);
+        const problems = watch(page, prefixed.base);
+        const unprefixed = () => page.evaluate((p) => [...document.querySelectorAll("[href], [src], [action]")]
+          .map((el) => el.getAttribute("href") ?? el.getAttribute("src") ?? el.getAttribute("action"))
+          .filter((v) => v.startsWith("/") && !v.startsWith(`${p}/`)), prefix);
+        await page.goto(`${prefixed.base}/`);
+        equal(JSON.stringify(await unprefixed()), "[]", "links outside the path on the home page");
+        await page.getByLabel("Search the resource bank").fill("consent");
+        await page.keyboard.press("Enter");
+        await page.waitForURL(/\/signpost\/search\?q=consent$/);
+        const all = await resultCount(page);
+        await page.evaluate(() => (window.__samePage = true));
+        await page.getByRole("checkbox", { name: /^Key stage 2 \(ages 7-11\)/ }).check();
+        await page.waitForURL(/\/signpost\/search\?q=consent&key_stage=ks2$/);
+        await page.getByRole("link", { name: "Remove filter: Key stage 2" }).waitFor();
+        assert(await page.evaluate(() => window.__samePage === true), "ticking a filter did not reload the page");
+        const ks2 = await resultCount(page);
+        assert(ks2 > 0 && ks2 <= all, `Key stage 2 narrows the results (${all} -> ${ks2})`);
+        equal(JSON.stringify(await unprefixed()), "[]", "links outside the path after a live update");
+        await page.getByRole("link", { name: "Remove filter: Key stage 2" }).click();
+        await page.waitForURL(/\/signpost\/search\?q=consent$/);
+        assert(await page.evaluate(() => window.__samePage === true), "removing a chip did not reload the page");
+        const violations = await runAxe(page);
+        assert(violations.length === 0, violations.join("\n"));
+        await page.locator(".card-title a").first().click();
+        await page.waitForURL(/\/signpost\/entries\//);
+        equal(JSON.stringify(await unprefixed()), "[]", "links outside the path on an entry");
+        await page.goBack();
+        await page.waitForURL(/\/signpost\/search\?q=consent$/);
+        equal(await resultCount(page), all, "result count after Back");
+        assert(problems.length === 0, problems.join("\n"));
+        await context.close();
+      } finally {
+        stopServer(prefixed);
+      }
+    });
+
     await test("print: navigation and filters hidden, link addresses written out", async () => {
       const { context, page } = await newPage();
       await page.emulateMedia({ media: "print" });
@@ -473,8 +533,7 @@ async function main() {
     });
   } finally {
     await browser.close();
-    server.child.kill("SIGTERM");
-    fs.rmSync(server.tmp, { recursive: true, force: true });
+    stopServer(server);
   }
 
   const passed = results.filter((r) => r.ok).length;

@@ -2,6 +2,9 @@
 //! drive the router in-process.
 #![allow(dead_code)]
 
+pub mod hsds;
+pub mod process;
+
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
@@ -64,14 +67,19 @@ pub fn live(dir: &Path) -> (Engine, tempfile::TempDir) {
 
 pub struct App {
     pub router: axum::Router,
-    _tmp: tempfile::TempDir,
+    _tmp: Option<tempfile::TempDir>,
 }
 
 pub fn app(dir: &Path) -> App {
+    app_on(dir, today())
+}
+
+/// The app with its own fresh index, on a given date.
+pub fn app_on(dir: &Path, today: chrono::NaiveDate) -> App {
     let (live, tmp) = live(dir);
     App {
-        router: router(AppState::new(live, Clock::Fixed(today()))),
-        _tmp: tmp,
+        router: router(AppState::new(live, Clock::Fixed(today))),
+        _tmp: Some(tmp),
     }
 }
 
@@ -88,11 +96,25 @@ impl Reply {
 }
 
 impl App {
+    /// A router whose index the caller keeps.
+    pub fn from_router(router: axum::Router) -> App {
+        App { router, _tmp: None }
+    }
+
     pub async fn get(&self, uri: &str) -> Reply {
+        self.get_with(uri, &[]).await
+    }
+
+    /// A GET with extra request headers.
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = Request::builder().uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         let response = self
             .router
             .clone()
-            .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+            .oneshot(request.body(Body::empty()).unwrap())
             .await
             .unwrap();
         let status = response.status();

@@ -34,7 +34,7 @@ const REQUESTS: [(&str, &str); 11] = [
         "zero_results_45_words",
         "q=qqxv+zzkw+year+8+tamworth+primary+wwqz+xxvq+ks3+lichfield+stafford+vvkq+kkzw\
          +qzqx+age+12+zxzq+secondary+xqxz+wqwq+cannock+chase+year+9+qqww+zzxx+kqkq\
-         +wvwv+send+vqvq+xkxk+tamworth+zqzq+qxqx+post-16+wzwz+kvkv+year+10+xwxw+zkzk\
+         +wvwv+SEND+vqvq+xkxk+tamworth+zqzq+qxqx+post-16+wzwz+kvkv+year+10+xwxw+zkzk\
          +qvqv+stoke+vxvx+kqzw+zwkq+qkwz",
     ),
     ("consent", "q=consent"),
@@ -158,7 +158,7 @@ fn benches(c: &mut Criterion) {
                 let request =
                     SearchRequest::from_query(black_box(query), f.live.index()).expect("ok");
                 let results = f.live.run(&request).expect("results");
-                serde_json::to_vec(&web::search_json(&results)).expect("json")
+                serde_json::to_vec(&web::search_json(&results, "")).expect("json")
             })
         });
     }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Days, NaiveDate};
 
 use signpost::content::{Kind, MAX_SUMMARY_CHARS};
-use signpost::taxonomy::{COSTS, Taxonomy, Vocabulary};
+use signpost::taxonomy::{COSTS, RESPONSES, Taxonomy, Vocabulary};
 
 const TAXONOMY_FILE: &str = "taxonomy.yaml";
 
@@ -591,6 +591,21 @@ impl<'a> Generator<'a> {
         }
         if rng.chance(10) {
             let _ = writeln!(y, "quality_assured:\n  by: PSHE Association");
+        }
+        if kind == Kind::CaseStudy {
+            let _ = writeln!(
+                y,
+                "sources:\n  - title: {}\n    url: https://www.example.org/{id}/source",
+                quote(&capitalise(&self.phrase(rng, 3, 8)))
+            );
+            if rng.chance(30) {
+                y.push_str("illustrative: true\n");
+            }
+            if rng.chance(70) {
+                let routes: Vec<&str> = RESPONSES.iter().map(|r| r.id).collect();
+                let picked = rng.pick_distinct(&routes, 1, 2);
+                let _ = writeln!(y, "response: [{}]", join(&picked));
+            }
         }
         // Most reviewed in the past year; about one in fifty overdue.
         let days_ago = if rng.chance(2) {

@@ -15,12 +15,55 @@ struct CoveragePage {
     layout: Layout,
     total: usize,
     gaps: usize,
+    case_studies: usize,
+    response_gaps: usize,
     grids: Vec<Grid>,
+    due: DueSection,
+}
+
+/// The head of the review queue, for the coordinator.
+struct DueSection {
+    count: usize,
+    overdue: usize,
+    within: u64,
+    oldest: Vec<DueLink>,
+}
+
+struct DueLink {
+    href: String,
+    title: String,
+    due: String,
+    overdue: bool,
+}
+
+/// Entries named in "Due for review"; the rest are counted.
+const DUE_SHOWN: usize = 5;
+
+fn due_section(library: &Library, today: NaiveDate) -> DueSection {
+    let within = crate::review_queue::DEFAULT_WITHIN_DAYS;
+    let queue = crate::review_queue::queue(library, std::path::Path::new(""), today, within);
+    DueSection {
+        count: queue.len(),
+        overdue: queue.iter().filter(|d| d.overdue).count(),
+        within,
+        oldest: queue
+            .iter()
+            .take(DUE_SHOWN)
+            .map(|d| DueLink {
+                href: format!("/entries/{}", d.id),
+                title: d.title.to_string(),
+                due: format_date(d.review_due),
+                overdue: d.overdue,
+            })
+            .collect(),
+    }
 }
 
 struct Grid {
-    caption: String,
+    caption: &'static str,
     id: &'static str,
+    /// What the rows are ("Topic", "What the school did").
+    row_heading: &'static str,
     columns: Vec<String>,
     rows: Vec<GridRow>,
 }
@@ -42,36 +85,58 @@ pub(super) async fn coverage(State(state): State<AppState>) -> Response {
     let library = live.library();
     let coverage = live.coverage();
     let by_key_stage = grid(
-        library,
         "Entries by topic and key stage",
         "by-key-stage",
+        "Topic",
         &coverage.by_key_stage,
     );
     let by_sector = grid(
-        library,
         "Entries by topic and sector",
         "by-sector",
+        "Topic",
         &coverage.by_sector,
     );
-    let gaps = by_key_stage
-        .rows
-        .iter()
-        .flat_map(|r| &r.cells)
-        .filter(|c| c.count == 0)
-        .count();
+    let responses = grid(
+        "Case studies by what the school did and sector",
+        "by-response",
+        Facet::Response.label(),
+        &coverage.responses_by_sector,
+    );
     let page = CoveragePage {
         layout: Layout::new("Coverage: where the bank has gaps", "/coverage"),
         total: library.entries().len(),
-        gaps,
-        grids: vec![by_key_stage, by_sector],
+        gaps: by_key_stage.gaps(),
+        case_studies: library
+            .entries()
+            .iter()
+            .filter(|e| e.kind == Kind::CaseStudy)
+            .count(),
+        response_gaps: responses.gaps(),
+        grids: vec![by_key_stage, by_sector, responses],
+        due: due_section(library, state.today()),
     };
     render(&page, StatusCode::OK)
 }
 
-/// A table of topic rows; each cell links to its search and is shaded by
-/// its share of the largest count.
-fn grid(library: &Library, caption: &str, id: &'static str, counts: &CoverageCounts) -> Grid {
-    let topics = library.taxonomy.vocabulary(VocabularyName::Topics);
+impl Grid {
+    /// How many cells have nothing.
+    fn gaps(&self) -> usize {
+        self.rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .filter(|c| c.count == 0)
+            .count()
+    }
+}
+
+/// A table of the counts' rows; each cell links to its search and is shaded
+/// by its share of the largest count.
+fn grid(
+    caption: &'static str,
+    id: &'static str,
+    row_heading: &'static str,
+    counts: &CoverageCounts,
+) -> Grid {
     let max = counts
         .counts
         .iter()
@@ -80,8 +145,8 @@ fn grid(library: &Library, caption: &str, id: &'static str, counts: &CoverageCou
         .max()
         .unwrap_or(0)
         .max(1);
-    let rows = topics
-        .terms()
+    let rows = counts
+        .rows
         .iter()
         .zip(&counts.counts)
         .map(|(term, row)| GridRow {
@@ -94,7 +159,7 @@ fn grid(library: &Library, caption: &str, id: &'static str, counts: &CoverageCou
                     count,
                     href: search_href(&format!(
                         "{}&{}",
-                        pair("topic", &term.id),
+                        pair(counts.row_param, &term.id),
                         pair(counts.param, column)
                     )),
                     level: if count == 0 {
@@ -108,8 +173,9 @@ fn grid(library: &Library, caption: &str, id: &'static str, counts: &CoverageCou
         })
         .collect();
     Grid {
-        caption: caption.to_string(),
+        caption,
         id,
+        row_heading,
         columns: counts
             .columns
             .iter()

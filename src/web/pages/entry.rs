@@ -16,6 +16,7 @@ use crate::content::SafeHtml;
 struct EntryPage {
     layout: Layout,
     kind: &'static str,
+    illustrative: Option<&'static str>,
     title: String,
     summary: String,
     due: bool,
@@ -28,6 +29,7 @@ struct EntryPage {
     url: Option<String>,
     contact: Vec<ContactLine>,
     quality: Option<String>,
+    sources: Vec<Link>,
     related: Vec<Card>,
 }
 
@@ -58,15 +60,14 @@ pub(super) async fn entry_page(
         )
     })?;
     let topics_vocabulary = library.taxonomy.vocabulary(VocabularyName::Topics);
+    // Topics flagged `sensitive` in the taxonomy (or below one) could put
+    // a reader at risk if seen, as could every service and case study.
     let sensitive = entry.kind == Kind::Organisation
         || entry.kind == Kind::CaseStudy
-        || entry.topics.iter().any(|t| {
-            topics_vocabulary.position(t).is_some_and(|p| {
-                topics_vocabulary
-                    .ancestors_and_self(p)
-                    .any(|a| SENSITIVE_TOPICS.contains(&topics_vocabulary.terms()[a].id.as_str()))
-            })
-        });
+        || entry
+            .topics
+            .iter()
+            .any(|t| topics_vocabulary.is_sensitive(t));
 
     let mut facts: Vec<(&'static str, String)> = vec![("Ages", entry.ages.describe())];
     let ks = key_stage_labels(entry);
@@ -83,6 +84,10 @@ pub(super) async fn entry_page(
     push("SEND", VocabularyName::Abilities, &entry.abilities);
     push("Available in", VocabularyName::Areas, &entry.areas);
     push("Formats", VocabularyName::Formats, &entry.formats);
+    let routes = response_labels(entry);
+    if !routes.is_empty() {
+        facts.push((Facet::Response.label(), routes.join(", ")));
+    }
     if let Some(cost) = &entry.cost {
         let label = crate::taxonomy::COSTS
             .iter()
@@ -139,8 +144,11 @@ pub(super) async fn entry_page(
         .clone()
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     let page = EntryPage {
-        layout: Layout::new(entry.title.clone(), "").with_exit(sensitive),
+        layout: Layout::new(entry.title.clone(), "")
+            .with_exit(sensitive)
+            .with_entry(entry),
         kind: entry.kind.label(),
+        illustrative: illustrative_label(entry),
         title: entry.title.clone(),
         summary: entry.summary.clone(),
         due: entry.is_due_for_review(today),
@@ -160,6 +168,14 @@ pub(super) async fn entry_page(
         url,
         contact,
         quality,
+        sources: entry
+            .sources
+            .iter()
+            .map(|s| Link {
+                href: s.url.clone(),
+                label: s.title.clone(),
+            })
+            .collect(),
         related: related(library, entry)
             .into_iter()
             .map(|e| Card::new(library, e, String::new(), today))

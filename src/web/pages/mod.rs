@@ -17,45 +17,36 @@ mod home;
 mod search;
 mod updates;
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 
 use super::AppState;
-use crate::content::{Entry, Kind, Library};
+use super::assets::{self, Assets};
+use crate::content::{Entry, Kind, Library, Site};
 use crate::facet::Facet;
 use crate::search::{Engine, SearchRequest, SearchResults};
 use crate::taxonomy::VocabularyName;
 pub(super) use errors::{PageError, not_found_page};
 
-/// Bumped with the crate version, so cached CSS and JS are refreshed.
-pub(super) const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Where "Exit this page" goes: a neutral page (the GOV.UK pattern).
-pub(super) const EXIT_URL: &str = "https://www.bbc.co.uk/weather";
 /// Entries shown on `/updates` and in the feed.
 pub(super) const UPDATES_LIMIT: usize = 100;
 pub(super) const FEED_LIMIT: usize = 50;
 pub(super) const RELATED_LIMIT: usize = 6;
-/// Top-level topics whose pages could put a reader at risk if seen; their
-/// entries (and every organisation and case study) get "Exit this page".
-pub(super) const SENSITIVE_TOPICS: [&str; 7] = [
-    "sexual-harassment",
-    "sexual-violence",
-    "harmful-sexual-behaviour",
-    "child-sexual-abuse",
-    "domestic-abuse",
-    "child-sexual-exploitation",
-    "victim-support",
-];
 /// Display order of the facet panel: the ones teachers reach for first.
-pub(super) const PANEL_ORDER: [Facet; 9] = [
+pub(super) const PANEL_ORDER: [Facet; Facet::COUNT] = [
     Facet::Kind,
     Facet::KeyStage,
     Facet::Topic,
     Facet::Sector,
+    Facet::Response,
     Facet::Audience,
     Facet::Ability,
     Facet::Area,
@@ -75,20 +66,76 @@ pub fn routes() -> Router<AppState> {
 
 // ---------------------------------------------------------------- layout
 
+tokio::task_local! {
+    /// The request being answered, for the page frame: set around every
+    /// request by [`with_request`], so error pages rendered far from any
+    /// handler state still carry the site's name, numbers and path.
+    static REQUEST: Arc<RequestContext>;
+}
+
+struct RequestContext {
+    site: Arc<Site>,
+    /// The path (without the site's prefix) and query, for the canonical link.
+    path_and_query: String,
+}
+
+/// Middleware: makes the serving bank's [`Site`] and the request's path
+/// known to the pages rendered for this request.
+pub(in crate::web) async fn with_request(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let site = state.live().library().site.clone();
+    let uri = request.uri();
+    let path = uri
+        .path()
+        .strip_prefix(site.base_path())
+        .unwrap_or(uri.path());
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_string(),
+    };
+    let context = Arc::new(RequestContext {
+        site,
+        path_and_query,
+    });
+    REQUEST.scope(context, next.run(request)).await
+}
+
 pub(super) struct NavItem {
     pub(super) href: &'static str,
     pub(super) label: &'static str,
     pub(super) current: bool,
 }
 
-/// What every page's frame needs.
+/// A local number under the 999 line.
+pub(super) struct EmergencyLine {
+    pub(super) label: String,
+    pub(super) phone: String,
+    pub(super) phone_href: String,
+    pub(super) hours: Option<String>,
+}
+
+/// What every page's frame needs. Every root-relative link a page prints
+/// (`/search?…`, `/entries/x`) is written after `base`, the path of the
+/// site's `base_url`.
 pub(super) struct Layout {
     pub(super) title: String,
     pub(super) nav: Vec<NavItem>,
-    /// Show "Exit this page" and the 999 line.
+    /// Show "Exit this page" and the 999 line at the top.
     pub(super) exit: bool,
-    pub(super) exit_url: &'static str,
-    pub(super) asset_version: &'static str,
+    pub(super) site: Arc<Site>,
+    /// `""` at the root of a host, else the path prefix (`/signpost`).
+    pub(super) base: String,
+    pub(super) assets: &'static Assets,
+    pub(super) emergency: Vec<EmergencyLine>,
+    /// Absolute, from `base_url`, when it is set.
+    pub(super) canonical: Option<String>,
+    /// "Suggest a change to this entry", from `edit_url`.
+    pub(super) edit_href: Option<String>,
+    /// A `mailto:` for `feedback_email`, about this page.
+    pub(super) feedback_href: Option<String>,
 }
 
 impl Layout {
@@ -106,17 +153,58 @@ impl Layout {
             current: href == current,
         })
         .collect();
+        let (site, canonical) = REQUEST
+            .try_with(|r| {
+                let canonical = r
+                    .site
+                    .base_url
+                    .as_ref()
+                    .map(|_| r.site.absolute(&r.path_and_query));
+                (r.site.clone(), canonical)
+            })
+            .unwrap_or_default();
+        let emergency = site
+            .emergency
+            .iter()
+            .map(|c| EmergencyLine {
+                label: c.label.clone(),
+                phone: c.phone.clone(),
+                phone_href: tel_href(&c.phone),
+                hours: c.hours.clone(),
+            })
+            .collect();
         Layout {
             title: title.into(),
             nav,
             exit: false,
-            exit_url: EXIT_URL,
-            asset_version: ASSET_VERSION,
+            base: site.base_path().to_string(),
+            assets: assets::assets(),
+            emergency,
+            canonical,
+            edit_href: None,
+            feedback_href: None,
+            site,
         }
     }
 
     fn with_exit(mut self, exit: bool) -> Layout {
         self.exit = exit;
+        self
+    }
+
+    /// On an entry's page: where to suggest a change to its file, and an
+    /// email about it.
+    fn with_entry(mut self, entry: &Entry) -> Layout {
+        self.edit_href = self
+            .site
+            .edit_href(&crate::content::relative_path(entry.kind, &entry.id));
+        if let Some(email) = &self.site.feedback_email {
+            let subject = form_urlencoded::Serializer::new(String::new())
+                .append_pair("subject", &format!("{}: {}", self.site.name, entry.title))
+                .finish()
+                .replace('+', "%20");
+            self.feedback_href = Some(format!("mailto:{email}?{subject}"));
+        }
         self
     }
 }
@@ -163,6 +251,23 @@ pub(super) fn labels(library: &Library, vocabulary: VocabularyName, ids: &[Strin
         .collect()
 }
 
+/// What the school did, in words.
+pub(super) fn response_labels(entry: &Entry) -> Vec<&'static str> {
+    entry
+        .response
+        .iter()
+        .filter_map(|id| crate::taxonomy::response(id))
+        .map(|t| t.label)
+        .collect()
+}
+
+/// How an illustrative case study is labelled wherever it is shown.
+pub(super) const ILLUSTRATIVE: &str = "Illustrative example";
+
+pub(super) fn illustrative_label(entry: &Entry) -> Option<&'static str> {
+    entry.illustrative.then_some(ILLUSTRATIVE)
+}
+
 pub(super) fn key_stage_labels(entry: &Entry) -> Vec<String> {
     entry
         .ages
@@ -178,6 +283,10 @@ pub(super) struct Card {
     pub(super) kind: &'static str,
     pub(super) kind_id: &'static str,
     pub(super) summary: String,
+    /// The label of a case study written from guidance.
+    pub(super) illustrative: Option<&'static str>,
+    /// What the school did, for a case study.
+    pub(super) response: String,
     /// Escaped HTML with `<mark>`s, from search; rendered raw.
     pub(super) snippet: String,
     pub(super) ages: String,
@@ -205,6 +314,8 @@ impl Card {
             kind: entry.kind.label(),
             kind_id: entry.kind.id(),
             summary: entry.summary.clone(),
+            illustrative: illustrative_label(entry),
+            response: response_labels(entry).join(", "),
             snippet,
             ages: entry.ages.describe(),
             key_stages: key_stage_labels(entry).join(", "),

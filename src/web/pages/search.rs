@@ -104,6 +104,8 @@ pub(super) async fn search_page(
     let request = SearchRequest::from_query(&raw, live.index())
         .map_err(|error| PageError::new(error.into(), &raw))?;
     let results = run(&live, &request, &raw)?;
+    state.record_search(&live, &request, results.total == 0);
+    crate::web::metrics::search("page", results.total);
     let page = search_view(&live, &request, &results, state.today());
     Ok(render(&page, StatusCode::OK))
 }
