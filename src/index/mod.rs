@@ -80,9 +80,14 @@ pub fn ensure(index_dir: &Path, library: Library) -> Result<(LiveIndex, bool), I
 pub fn open_current(index_dir: &Path, content_dir: &Path) -> Option<LiveIndex> {
     let version = current_version(index_dir)?;
     let dir = build::version_dir(index_dir, &version);
-    let stamps = content::read_stamps(&dir).ok()?;
+    let stamps = content::read_stamps(&dir)
+        .inspect_err(|e| {
+            tracing::info!("the index keeps no usable file stamps ({e}): checking the content")
+        })
+        .ok()?;
     // Built by this build from these files (the fingerprint names both)?
     if !version.ends_with(&format!("-{}", stamps.fingerprint())) {
+        tracing::info!("the index was built by another build: checking the content");
         return None;
     }
     match stamps.check(content_dir) {
@@ -92,7 +97,10 @@ pub fn open_current(index_dir: &Path, content_dir: &Path) -> Option<LiveIndex> {
                 tracing::warn!("could not update the index's file stamps: {e}");
             }
         }
-        Freshness::Changed => return None,
+        Freshness::Changed => {
+            tracing::info!("the content changed since the index was built: checking it");
+            return None;
+        }
     }
     LiveIndex::open(index_dir, &version)
         .inspect_err(|e| tracing::warn!("the current index does not open: {e}"))
