@@ -254,9 +254,19 @@ impl Stamps {
         format!("{:016x}", hasher.finish())
     }
 
-    /// Whether a stamp may be trusted without hashing its file.
-    fn trusted(&self, stamp: &Stamp) -> bool {
-        stamp.mtime.max(stamp.ctime) < self.scanned_at.saturating_sub(RACY_NANOS)
+    /// Stamps changed at or after this time are not trusted: `RACY_NANOS`
+    /// before the scan, or before the newest change in the tree if that is
+    /// earlier. File times come from the filesystem's clock and the scan
+    /// time from the machine's; when the two disagree (a network
+    /// filesystem, a faked clock) the newest file still marks "just now",
+    /// so a file changed in the tick of the scan is never trusted. The
+    /// price is that the newest files are hashed on every check.
+    fn settled_before(&self) -> i64 {
+        let newest = (self.files.iter())
+            .map(|s| s.mtime.max(s.ctime))
+            .max()
+            .unwrap_or(i64::MAX);
+        self.scanned_at.min(newest).saturating_sub(RACY_NANOS)
     }
 
     /// Compares the content directory with these stamps: a listing and a
@@ -275,11 +285,12 @@ impl Stamps {
         {
             return Freshness::Changed;
         }
+        let settled_before = self.settled_before();
         let suspect: Vec<usize> = (0..now.len())
             .filter(|&i| {
                 let (was, is) = (&self.files[i], &now[i]);
-                let settled = was.same_metadata(is) && self.trusted(was);
-                !(is.dir || settled)
+                let trusted = was.mtime.max(was.ctime) < settled_before;
+                !(is.dir || was.same_metadata(is) && trusted)
             })
             .collect();
         let unchanged = suspect.par_iter().all(|&i| {
@@ -288,7 +299,12 @@ impl Stamps {
         if !unchanged {
             return Freshness::Changed;
         }
-        if suspect.is_empty() {
+        // Only new metadata is worth keeping: a file hashed because it is
+        // recent stays recent until something newer is written.
+        if suspect
+            .iter()
+            .all(|&i| self.files[i].same_metadata(&now[i]))
+        {
             return Freshness::Unchanged;
         }
         for (stamp, was) in now.iter_mut().zip(&self.files) {
@@ -408,7 +424,7 @@ mod tests {
         // Stamped the moment the files were written: an edit in the same
         // clock tick would keep every time, so each check hashes them.
         let stamps = stamp(dir.path(), now_nanos());
-        assert!(matches!(stamps.check(dir.path()), Freshness::Restamped(_)));
+        assert!(matches!(stamps.check(dir.path()), Freshness::Unchanged));
         let file = dir.path().join("resources/a.md");
         let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
         std::fs::write(&file, "---\ntitle: B\n---\n").unwrap();
