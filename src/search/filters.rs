@@ -87,14 +87,21 @@ impl Filters {
 
     /// How many of `text` pass every filter.
     pub(super) fn count(&self, text: &FixedBitSet) -> usize {
-        let mut bits = text.clone();
+        self.apply(text).1.count_ones(..)
+    }
+
+    /// `text` narrowed by the ages asked (what every facet is counted
+    /// over), and by every filter (the results).
+    pub(super) fn apply(&self, text: &FixedBitSet) -> (FixedBitSet, FixedBitSet) {
+        let mut base = text.clone();
         if let Some(ages) = &self.ages {
-            bits.intersect_with(ages);
+            base.intersect_with(ages);
         }
-        for s in self.selections.iter().flatten() {
-            bits.intersect_with(s);
+        let mut results = base.clone();
+        for bits in self.selections.iter().flatten() {
+            results.intersect_with(bits);
         }
-        bits.count_ones(..)
+        (base, results)
     }
 }
 

@@ -151,14 +151,7 @@ impl Engine {
             .as_ref()
             .map_or_else(|| full(index.len()), |t| t.bits.clone());
         let filters = Filters::new(index, &effective, &extra);
-        let mut base = text_bits.clone();
-        if let Some(ages) = &filters.ages {
-            base.intersect_with(ages);
-        }
-        let mut results = base.clone();
-        for bits in filters.selections.iter().flatten() {
-            results.intersect_with(bits);
-        }
+        let (base, results) = filters.apply(&text_bits);
         let facets = Facet::ALL
             .iter()
             .enumerate()
@@ -177,16 +170,15 @@ impl Engine {
             .into());
         }
 
-        let scores = self.rank(
+        let page = self.page(
             request,
             &interpretation,
             &effective,
             &extra,
-            &mut text,
+            &text,
             &results,
-        );
-        let ords = rank::page_of(index, &results, scores.as_deref(), request);
-        let hits = self.hits(&ords, scores.as_deref(), text.as_ref())?;
+        )?;
+        let hits = self.hits(&page, text.as_ref())?;
 
         let suggestions = if total == 0 {
             let found = suggest::Found {
@@ -210,73 +202,78 @@ impl Engine {
         })
     }
 
-    /// Relevance by ord, or `None` when the order is by title or date.
-    fn rank(
+    /// The page's entries in the order asked for, with their relevance
+    /// (0 when there is none: no text, and no area to be near).
+    fn page(
         &self,
         request: &SearchRequest,
         interpretation: &Interpretation,
         effective: &SearchRequest,
         extra: &filters::Extra,
-        text: &mut Option<TextMatches>,
+        text: &Option<TextMatches>,
         results: &FixedBitSet,
-    ) -> Option<Vec<f32>> {
+    ) -> Result<Vec<(usize, f32)>, SearchError> {
         let index = &self.index;
-        if let Some(text) = text {
-            // Naming a school year, key stage or age (not just a phase) is
-            // how teachers ask for classroom material; one child's age ("a
-            // six year old") describes a child, not a class.
-            let for_class = !text.names_kind
-                && !interpretation.one_child
-                && (interpretation
-                    .filters
-                    .iter()
-                    .any(|f| matches!(f.param.as_str(), "year" | "age" | "key_stage"))
-                    || request.age.is_some()
-                    || request.year.is_some()
-                    || !request.filter(Facet::KeyStage).is_empty());
-            rank::fit_boosts(
-                index,
-                effective,
-                extra,
-                for_class,
-                results,
-                &mut text.scores,
-            );
-            self.intent_targets
-                .lift(&interpretation.intents, results, &mut text.scores);
-            return Some(std::mem::take(&mut text.scores));
+        let start = (request.page - 1) * request.per_page;
+        let by_relevance = matches!(request.sort, Sort::Relevance);
+        let Some(text) = text else {
+            // Browsing an area's entries without text: the nearest first
+            // (those for the district, then the county, then national), as
+            // a DSL needs.
+            if by_relevance && !effective.filter(Facet::Area).is_empty() {
+                let lifts = rank::Lifts::new(index, effective, extra, false);
+                let mut top = rank::TopK::new(index, start + request.per_page);
+                for ord in results.ones() {
+                    top.offer(ord, lifts.score(ord, 0.0));
+                }
+                return Ok(top.into_sorted().into_iter().skip(start).collect());
+            }
+            let ords = rank::page_presorted(index, results, request);
+            return Ok(ords.into_iter().map(|ord| (ord, 0.0)).collect());
+        };
+        // Naming a school year, key stage or age (not just a phase) is how
+        // teachers ask for classroom material; one child's age ("a six year
+        // old") describes a child, not a class.
+        let for_class = !text.names_kind
+            && !interpretation.one_child
+            && (interpretation
+                .filters
+                .iter()
+                .any(|f| matches!(f.param.as_str(), "year" | "age" | "key_stage"))
+                || request.age.is_some()
+                || request.year.is_some()
+                || !request.filter(Facet::KeyStage).is_empty());
+        let lifts = rank::Lifts::new(index, effective, extra, for_class)
+            .with_concepts(text.concept_lifts(index))
+            .with_intents(self.intent_targets.lifted(&interpretation.intents));
+        if by_relevance {
+            let best = text.best(index, results, &lifts, start + request.per_page)?;
+            return Ok(best.into_iter().skip(start).collect());
         }
-        // Browsing an area's entries without text: the nearest first (those
-        // for the district, then the county, then national), as a DSL needs.
-        (matches!(request.sort, Sort::Relevance) && !effective.filter(Facet::Area).is_empty()).then(
-            || {
-                let mut scores = vec![0.0; index.len()];
-                rank::fit_boosts(index, effective, extra, false, results, &mut scores);
-                scores
-            },
-        )
+        let ords = rank::page_presorted(index, results, request);
+        let scores = text.scores_of(index, &ords, &lifts)?;
+        Ok(ords.into_iter().zip(scores).collect())
     }
 
     /// The page's hits with their snippets: only these bodies are read
     /// (from the index version's body file).
     fn hits(
         &self,
-        ords: &[usize],
-        scores: Option<&[f32]>,
+        page: &[(usize, f32)],
         text: Option<&TextMatches>,
     ) -> Result<Vec<Hit<'_>>, SearchError> {
         let highlighter = text.map(|t| snippet::Highlighter::new(&self.lexicon, &t.marks));
         let library = &self.index.library;
         let entries = library.entries();
-        ords.iter()
-            .map(|&ord| {
+        page.iter()
+            .map(|&(ord, score)| {
                 let snippet = match &highlighter {
                     Some(h) => h.snippet(&library.body_text(ord)?, SNIPPET_CHARS),
                     None => String::new(),
                 };
                 Ok(Hit {
                     entry: &entries[ord],
-                    score: scores.map_or(0.0, |s| s[ord]),
+                    score,
                     snippet,
                 })
             })

@@ -72,49 +72,137 @@ const PROCEDURE_FIT: f32 = 0.3;
 /// Oldest age counted when measuring an open-ended range ("16+").
 const OPEN_AGE_END: u8 = 25;
 
-/// When a search names ages or places, the entries made for them rank above
-/// those that merely include them: a Year 8 lesson before guidance for ages
-/// 4-18, a district's service before the county's before the national one.
-pub(super) fn fit_boosts(
-    index: &LiveIndex,
-    request: &SearchRequest,
-    extra: &Extra,
-    for_class: bool,
-    results: &FixedBitSet,
-    scores: &mut [f32],
-) {
-    if for_class {
-        let postings = index.facet(Facet::Kind);
-        if let Some(pos) = postings.position(crate::content::Kind::Resource.id()) {
-            for ord in postings.matches[pos].intersection(results) {
-                scores[ord] += CLASS_FIT;
+/// Everything a search adds to an entry's text score: the lifts for the
+/// concepts the text names, for the ages and places asked, for classroom
+/// material and for what a question asks for. Worked out once per search,
+/// then asked of one entry at a time, so that ranking can score only the
+/// entries that can still reach the page.
+pub(super) struct Lifts<'a> {
+    index: &'a LiveIndex,
+    /// Entries tagged with a concept the text names, with its weight.
+    concepts: Vec<(&'a FixedBitSet, f32)>,
+    /// Teaching resources, when the search asks for classroom material.
+    class: Option<&'a FixedBitSet>,
+    /// The ages asked, as `[min, end)`.
+    ages: Option<(u8, u8)>,
+    /// How well each area fits the areas asked (empty when none is asked),
+    /// worked out once per search rather than for every entry.
+    area_fit: Vec<f32>,
+    /// The entries that answer what a question asks for, with the weight.
+    intents: Vec<(&'a FixedBitSet, f32)>,
+}
+
+impl<'a> Lifts<'a> {
+    /// The lifts of a search. `for_class`: the search names a year, key
+    /// stage or age and no kind, so teaching resources are lifted.
+    pub(super) fn new(
+        index: &'a LiveIndex,
+        request: &SearchRequest,
+        extra: &Extra,
+        for_class: bool,
+    ) -> Lifts<'a> {
+        let class = for_class
+            .then(|| {
+                let postings = index.facet(Facet::Kind);
+                let pos = postings.position(crate::content::Kind::Resource.id())?;
+                Some(&postings.matches[pos])
+            })
+            .flatten();
+        let mut ages: Option<(u8, u8)> = [age_filter(request), extra.asked_ages()]
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| (a.0.max(b.0), a.1.min(b.1)));
+        for id in request.filter(Facet::KeyStage) {
+            if let Some(ks) = crate::taxonomy::key_stage(id) {
+                let (min, end) = ks.ages;
+                ages = Some(ages.map_or((min, end), |(a, b)| (a.min(min), b.max(end))));
             }
         }
-    }
-    let mut asked: Option<(u8, u8)> = [age_filter(request), extra.asked_ages()]
-        .into_iter()
-        .flatten()
-        .reduce(|a, b| (a.0.max(b.0), a.1.min(b.1)));
-    for id in request.filter(Facet::KeyStage) {
-        if let Some(ks) = crate::taxonomy::key_stage(id) {
-            let (min, end) = ks.ages;
-            asked = Some(asked.map_or((min, end), |(a, b)| (a.min(min), b.max(end))));
+        Lifts {
+            index,
+            concepts: Vec::new(),
+            class,
+            ages,
+            area_fit: area_fit(index, request),
+            intents: Vec::new(),
         }
     }
+
+    /// Adds the lift for the concepts the text names.
+    pub(super) fn with_concepts(mut self, concepts: Vec<(&'a FixedBitSet, f32)>) -> Self {
+        self.concepts = concepts;
+        self
+    }
+
+    /// Adds the lift for what a question asks for.
+    pub(super) fn with_intents(mut self, intents: Vec<(&'a FixedBitSet, f32)>) -> Self {
+        self.intents = intents;
+        self
+    }
+
+    /// The entry's score: `base` (its normalised text score) with every
+    /// lift it earns, added in a fixed order so that a score is the same
+    /// however the entry was reached.
+    pub(super) fn score(&self, ord: usize, base: f32) -> f32 {
+        let mut score = base;
+        for (tagged, weight) in &self.concepts {
+            if tagged.contains(ord) {
+                score += weight;
+            }
+        }
+        if self.class.is_some_and(|resources| resources.contains(ord)) {
+            score += CLASS_FIT;
+        }
+        if let Some((min, end)) = self.ages {
+            let (entry_min, entry_end) = self.index.ages[ord];
+            let entry_end = entry_end.min(OPEN_AGE_END).max(entry_min + 1);
+            let overlap = end.min(entry_end).saturating_sub(min.max(entry_min));
+            score += AGE_FIT * f32::from(overlap) / f32::from(entry_end - entry_min);
+        }
+        if !self.area_fit.is_empty() {
+            let fit = (self.index.areas_of(ord).iter())
+                .map(|&area| self.area_fit[area as usize])
+                .fold(0.0, f32::max);
+            score += AREA_FIT * fit;
+        }
+        for (targets, weight) in &self.intents {
+            if targets.contains(ord) {
+                score += weight;
+            }
+        }
+        score
+    }
+
+    /// The most any entry can be lifted: an entry whose text score cannot
+    /// beat the page's weakest by more than this is not scored.
+    pub(super) fn max(&self) -> f32 {
+        let weights = self.concepts.iter().chain(&self.intents).map(|c| c.1);
+        weights.sum::<f32>()
+            + self.class.map_or(0.0, |_| CLASS_FIT)
+            + self.ages.map_or(0.0, |_| AGE_FIT)
+            + if self.area_fit.is_empty() {
+                0.0
+            } else {
+                AREA_FIT
+            }
+    }
+}
+
+/// How well each area fits the areas asked: 1 within one of them, less for
+/// the wider areas above it, 0 elsewhere; empty when no area is asked.
+fn area_fit(index: &LiveIndex, request: &SearchRequest) -> Vec<f32> {
     let areas = &index.library.taxonomy.areas;
-    let asked_areas: Vec<usize> = request
+    let asked: Vec<usize> = request
         .filter(Facet::Area)
         .iter()
         .filter_map(|id| areas.position(id))
         .collect();
-    if asked.is_none() && asked_areas.is_empty() {
-        return;
+    if asked.is_empty() {
+        return Vec::new();
     }
-    // How well each area fits the areas asked, worked out once per search
-    // rather than for every matching entry.
-    let area_fit: Vec<f32> = (0..areas.terms().len())
+    (0..areas.terms().len())
         .map(|area| {
-            asked_areas
+            asked
                 .iter()
                 .map(|&asked| {
                     if areas.is_within(area, asked) {
@@ -127,22 +215,7 @@ pub(super) fn fit_boosts(
                 })
                 .fold(0.0, f32::max)
         })
-        .collect();
-    for ord in results.ones() {
-        if let Some((min, end)) = asked {
-            let (entry_min, entry_end) = index.ages[ord];
-            let entry_end = entry_end.min(OPEN_AGE_END).max(entry_min + 1);
-            let overlap = end.min(entry_end).saturating_sub(min.max(entry_min));
-            scores[ord] += AGE_FIT * f32::from(overlap) / f32::from(entry_end - entry_min);
-        }
-        if asked_areas.is_empty() {
-            continue;
-        }
-        let fit = (index.areas_of(ord).iter())
-            .map(|&area| area_fit[area as usize])
-            .fold(0.0, f32::max);
-        scores[ord] += AREA_FIT * fit;
-    }
+        .collect()
 }
 
 /// The entries each [`Intent`] lifts, found once per index version.
@@ -176,73 +249,83 @@ impl IntentTargets {
         }
     }
 
-    /// Lifts the entries that answer what the question asks for.
-    pub(super) fn lift(&self, intents: &[Intent], results: &FixedBitSet, scores: &mut [f32]) {
-        for intent in intents {
-            let (targets, weight) = match intent {
+    /// The entries that answer what the question asks for, with their lift.
+    pub(super) fn lifted(&self, intents: &[Intent]) -> Vec<(&FixedBitSet, f32)> {
+        intents
+            .iter()
+            .map(|intent| match intent {
                 Intent::Service => (&self.services_with_route, SERVICE_ROUTE_FIT),
                 Intent::Procedure => (&self.guidance, PROCEDURE_FIT),
-            };
-            for ord in targets.intersection(results) {
-                scores[ord] += weight;
-            }
-        }
+            })
+            .collect()
     }
 }
 
-/// The ords of the requested page, in the requested order.
-pub(super) fn page_of(
+/// The ords of the requested page in title or review order.
+pub(super) fn page_presorted(
     index: &LiveIndex,
     results: &FixedBitSet,
-    scores: Option<&[f32]>,
     request: &SearchRequest,
 ) -> Vec<usize> {
-    let start = (request.page - 1) * request.per_page;
-    let presorted = match (request.sort, scores) {
-        (Sort::Relevance, Some(scores)) => return page_by_score(index, results, scores, request),
-        (Sort::Reviewed, _) => &index.by_reviewed,
+    let presorted = match request.sort {
+        Sort::Reviewed => &index.by_reviewed,
         _ => &index.by_title,
     };
     presorted
         .iter()
         .map(|&ord| ord as usize)
         .filter(|&ord| results.contains(ord))
-        .skip(start)
+        .skip((request.page - 1) * request.per_page)
         .take(request.per_page)
         .collect()
 }
 
-/// A page by text score, ties by title.
-fn page_by_score(
-    index: &LiveIndex,
-    results: &FixedBitSet,
-    scores: &[f32],
-    request: &SearchRequest,
-) -> Vec<usize> {
-    let start = (request.page - 1) * request.per_page;
-    let end = start + request.per_page;
-    // Only the best `end` need ordering. The heap's top is the weakest kept,
-    // so most matches are turned away by one comparison.
-    let mut best = BinaryHeap::with_capacity(end + 1);
-    for ord in results.ones() {
+/// The best `k` entries offered, by score then title.
+pub(super) struct TopK<'a> {
+    title_rank: &'a [u32],
+    k: usize,
+    /// The heap's top is the weakest kept, so most entries offered are
+    /// turned away by one comparison.
+    best: BinaryHeap<Ranked>,
+}
+
+impl<'a> TopK<'a> {
+    pub(super) fn new(index: &'a LiveIndex, k: usize) -> TopK<'a> {
+        TopK {
+            title_rank: &index.title_rank,
+            k,
+            best: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    pub(super) fn offer(&mut self, ord: usize, score: f32) {
         let hit = Ranked {
-            score: scores[ord],
-            title_rank: index.title_rank[ord],
+            score,
+            title_rank: self.title_rank[ord],
             ord,
         };
-        if best.len() < end {
-            best.push(hit);
-        } else if let Some(mut weakest) = best.peek_mut()
+        if self.best.len() < self.k {
+            self.best.push(hit);
+        } else if let Some(mut weakest) = self.best.peek_mut()
             && hit < *weakest
         {
             *weakest = hit;
         }
     }
-    best.into_sorted_vec()
-        .into_iter()
-        .skip(start)
-        .map(|hit| hit.ord)
-        .collect()
+
+    /// The score an entry must beat to be kept, once `k` are kept.
+    pub(super) fn bar(&self) -> Option<f32> {
+        (self.best.len() == self.k && self.k > 0)
+            .then(|| self.best.peek().map(|weakest| weakest.score))
+            .flatten()
+    }
+
+    /// The entries kept, best first, with their scores.
+    pub(super) fn into_sorted(self) -> Vec<(usize, f32)> {
+        (self.best.into_sorted_vec().into_iter())
+            .map(|hit| (hit.ord, hit.score))
+            .collect()
+    }
 }
 
 /// A match as the relevance order sees it: `Less` is better (a higher

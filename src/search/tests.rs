@@ -186,17 +186,15 @@ fn a_class_age_lifts_lessons_one_childs_age_does_not() {
 fn intents_lift_services_with_a_route_in_and_guidance() {
     let (index, _tmp) = fixture();
     let targets = rank::IntentTargets::new(index.index());
-    let all = full(index.index().len());
     let lifted = |intent: intent::Intent| -> Vec<String> {
-        let mut scores = vec![0.0; index.index().len()];
-        targets.lift(&[intent], &all, &mut scores);
+        let lifted = targets.lifted(&[intent]);
         let mut ids: Vec<String> = index
             .library()
             .entries()
             .iter()
-            .zip(&scores)
-            .filter(|(_, s)| **s > 0.0)
-            .map(|(e, _)| e.id.as_str().to_string())
+            .enumerate()
+            .filter(|(ord, _)| lifted.iter().any(|(set, w)| set.contains(*ord) && *w > 0.0))
+            .map(|(_, e)| e.id.as_str().to_string())
             .collect();
         ids.sort();
         ids
@@ -209,14 +207,6 @@ fn intents_lift_services_with_a_route_in_and_guidance() {
         ["helpline-national", "tamworth-da-service"]
     );
     assert_eq!(lifted(intent::Intent::Procedure), ["nudes-advice"]);
-    // Only the matches are lifted.
-    let mut scores = vec![0.0; index.index().len()];
-    targets.lift(
-        &[intent::Intent::Service],
-        &FixedBitSet::with_capacity(index.index().len()),
-        &mut scores,
-    );
-    assert!(scores.iter().all(|&s| s == 0.0));
 }
 
 #[test]

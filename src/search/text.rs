@@ -1,17 +1,26 @@
 //! Text matching: the words typed, the other names of the concepts they
-//! name and the last word as a prefix, as one tantivy query scored by BM25,
-//! then lifted for each named concept an entry is tagged with.
+//! name and the last word as a prefix, scored by BM25 and lifted for each
+//! named concept an entry is tagged with.
+//!
+//! Matching and scoring are separate. The facet counts need every match but
+//! no score, so the match set is collected without scoring. Only the page
+//! needs scores: the words typed are one flat union of term queries, so
+//! tantivy's block-max WAND skips the blocks of postings that cannot reach
+//! the page even with the largest lift the search gives ([`TextMatches::best`]).
 
 use fixedbitset::FixedBitSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Occur, PhrasePrefixQuery, Query,
+    QueryParser, Weight,
 };
 use tantivy::schema::Field;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term as TantivyTerm};
 
 use super::concepts::concepts;
-use super::rank::{FIELD_BOOSTS, PREFIX_BOOST, SYNONYM_BOOST, TextField, concept_weight};
+use super::rank::{
+    FIELD_BOOSTS, Lifts, PREFIX_BOOST, SYNONYM_BOOST, TextField, TopK, concept_weight,
+};
 use super::tokens::{tokenize, without_stopwords};
 use super::{Engine, Lexicon, snippet};
 use crate::facet::Facet;
@@ -54,15 +63,27 @@ impl Parsers {
 }
 
 pub(super) struct TextMatches {
+    /// Every entry the text matches.
     pub(super) bits: FixedBitSet,
-    /// Relevance by ord: text score normalised to 0..1 plus concept boosts;
-    /// 0 for entries that do not match.
-    pub(super) scores: Vec<f32>,
+    /// The words typed: as flat a union of term queries as the text allows
+    /// (quoted phrases stay phrases).
+    typed: Box<dyn Query>,
+    /// The BM25 of the concepts' other names and of the prefix, by ord
+    /// (sorted): matched in short fields only, so scored in full.
+    side: Vec<(u32, Score)>,
+    side_max: Score,
+    /// The named concepts' tagged entries (facet and value position) and
+    /// how much each lifts them.
+    concepts: Vec<(Facet, usize, f32)>,
     /// The text names a kind of entry or a format ("training", "lesson").
     pub(super) names_kind: bool,
     /// What a snippet marks.
     pub(super) marks: snippet::Marks,
 }
+
+/// Slack, in normalised score, kept when deciding that an entry cannot
+/// reach the page: more than any float rounding of a score's sum.
+const SLACK: f32 = 1e-4;
 
 /// The entries matching the text, or `None` for an empty query (everything).
 ///
@@ -71,8 +92,7 @@ pub(super) struct TextMatches {
 /// names adds the entries tagged with it and its other one-word names in
 /// title and summary (at a lower weight: longer names would need phrase
 /// matching, and the tagged entries already match); the last word also
-/// matches as a prefix. Scores are the text score over the best one, plus a
-/// lift for each named concept an entry is tagged with.
+/// matches as a prefix. Nothing is scored here.
 pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<TextMatches>> {
     let (index, lexicon) = (&engine.index, &engine.lexicon);
     if q.trim().is_empty() {
@@ -84,8 +104,9 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         .parsers
         .typed
         .parse_query_lenient(&without_stopwords(q));
+    let typed = flatten(typed);
     let concepts = concepts(q, lexicon);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, typed)];
+    let mut side_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut synonym_names = Vec::new();
     let lower = q.to_lowercase();
     for concept in &concepts {
@@ -106,7 +127,7 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
             })
             .collect();
         if !synonyms.is_empty() {
-            clauses.push((
+            side_clauses.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
                     Box::new(DisjunctionMaxQuery::new(synonyms)),
@@ -117,41 +138,43 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
     }
     let prefix = last_word_prefix(lexicon, q);
     if let Some(prefix) = &prefix {
-        clauses.push((Occur::Should, prefix_query(index, prefix)));
+        side_clauses.push((Occur::Should, prefix_query(index, prefix)));
     }
-    let query = BooleanQuery::new(clauses);
     let n = index.len();
-    let matched = index
+    let mut bits = index
         .searcher
-        .search(&query, &AllMatches(&index.doc_ords))?;
-    let mut bits = FixedBitSet::with_capacity(n);
-    let mut scores = vec![0.0; n];
-    let best = matched.iter().map(|m| m.1).fold(0.0, f32::max);
-    for (ord, score) in matched {
+        .search(&*typed, &MatchSet(&index.doc_ords, n))?;
+    let mut side = if side_clauses.is_empty() {
+        Vec::new()
+    } else {
+        let query = BooleanQuery::new(side_clauses);
+        index
+            .searcher
+            .search(&query, &AllMatches(&index.doc_ords))?
+    };
+    side.sort_unstable_by_key(|m| m.0);
+    for &(ord, _) in &side {
         bits.insert(ord as usize);
-        scores[ord as usize] = if best > 0.0 { score / best } else { 0.0 };
     }
+    let mut lifted = Vec::new();
     for concept in &concepts {
         let postings = index.facet(concept.facet);
         let Some(pos) = postings.position(&concept.value) else {
             continue;
         };
-        let tagged = &postings.matches[pos];
         // Entries tagged with a topic or ability the text names match even
         // when their words differ.
         if matches!(concept.facet, Facet::Topic | Facet::Ability) {
-            bits.union_with(tagged);
+            bits.union_with(&postings.matches[pos]);
         }
-        let weight = concept_weight(concept.facet);
-        for ord in tagged.ones() {
-            if bits.contains(ord) {
-                scores[ord] += weight;
-            }
-        }
+        lifted.push((concept.facet, pos, concept_weight(concept.facet)));
     }
     Ok(Some(TextMatches {
         bits,
-        scores,
+        typed,
+        side_max: side.iter().map(|m| m.1).fold(0.0, f32::max),
+        side,
+        concepts: lifted,
         names_kind: concepts
             .iter()
             .any(|c| matches!(c.facet, Facet::Kind | Facet::Format)),
@@ -161,6 +184,173 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
             prefix,
         },
     }))
+}
+
+impl TextMatches {
+    /// The entries tagged with a concept the text names, with their lift.
+    pub(super) fn concept_lifts<'a>(&self, index: &'a LiveIndex) -> Vec<(&'a FixedBitSet, f32)> {
+        (self.concepts.iter())
+            .filter(|c| c.2 > 0.0)
+            .map(|&(facet, pos, weight)| (&index.facet(facet).matches[pos], weight))
+            .collect()
+    }
+
+    /// The best `k` of `results` by relevance, best first, with their
+    /// scores: the text score over the best text score of any match, plus
+    /// the lifts.
+    ///
+    /// Only entries that can still reach the `k` kept are scored: one whose
+    /// typed words score below the weakest kept, less the most the other
+    /// names, the prefix and every lift could add, is skipped by tantivy a
+    /// block of postings at a time.
+    pub(super) fn best(
+        &self,
+        index: &LiveIndex,
+        results: &FixedBitSet,
+        lifts: &Lifts<'_>,
+        k: usize,
+    ) -> tantivy::Result<Vec<(usize, f32)>> {
+        let weight = self.weight(index)?;
+        let best = self.best_text_score(index, &*weight)?;
+        let normalise = |total: Score| if best > 0.0 { total / best } else { 0.0 };
+        let beyond_typed = normalise(self.side_max) + lifts.max() + SLACK;
+        let mut top = TopK::new(index, k);
+        let mut scored = FixedBitSet::with_capacity(index.len());
+        for_each_pruned(index, &*weight, |ord, typed| {
+            if results.contains(ord) {
+                scored.insert(ord);
+                let total = typed + self.side_score(ord);
+                top.offer(ord, lifts.score(ord, normalise(total)));
+            }
+            top.bar()
+                .map_or(Score::MIN, |bar| (bar - beyond_typed) * best)
+        })?;
+        // Entries matched only by another name, the prefix or a tag. One
+        // skipped above is scored here without its typed words: too low to
+        // be kept, as it was when skipped.
+        if top.bar().is_none_or(|bar| bar < beyond_typed) {
+            for &(ord, side) in &self.side {
+                let ord = ord as usize;
+                if results.contains(ord) && !scored.put(ord) {
+                    top.offer(ord, lifts.score(ord, normalise(side)));
+                }
+            }
+            for (tagged, _) in self.concept_lifts(index) {
+                for ord in tagged.intersection(results) {
+                    if !scored.put(ord) {
+                        top.offer(ord, lifts.score(ord, 0.0));
+                    }
+                }
+            }
+        }
+        Ok(top.into_sorted())
+    }
+
+    /// The relevance scores of some entries (a page in another order).
+    pub(super) fn scores_of(
+        &self,
+        index: &LiveIndex,
+        ords: &[usize],
+        lifts: &Lifts<'_>,
+    ) -> tantivy::Result<Vec<f32>> {
+        let weight = self.weight(index)?;
+        let best = self.best_text_score(index, &*weight)?;
+        let mut typed = vec![0.0; ords.len()];
+        let mut page = FixedBitSet::with_capacity(index.len());
+        page.extend(ords.iter().copied());
+        for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
+            let mut wanted: Vec<(DocId, usize)> = (index.doc_ords[segment].iter())
+                .enumerate()
+                .filter(|(_, ord)| page.contains(**ord as usize))
+                .filter_map(|(doc, &ord)| {
+                    let at = ords.iter().position(|&o| o == ord as usize)?;
+                    Some((doc as DocId, at))
+                })
+                .collect();
+            wanted.sort_unstable();
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for (doc, at) in wanted {
+                if scorer.doc() <= doc && scorer.seek(doc) == doc {
+                    typed[at] = scorer.score();
+                }
+            }
+        }
+        Ok((ords.iter().zip(typed))
+            .map(|(&ord, typed)| {
+                let total = typed + self.side_score(ord);
+                lifts.score(ord, if best > 0.0 { total / best } else { 0.0 })
+            })
+            .collect())
+    }
+
+    fn weight(&self, index: &LiveIndex) -> tantivy::Result<Box<dyn Weight>> {
+        (self.typed).weight(EnableScoring::enabled_from_searcher(&index.searcher))
+    }
+
+    /// The best text score of any match (typed words and other names): the
+    /// scale scores are normalised by.
+    fn best_text_score(&self, index: &LiveIndex, weight: &dyn Weight) -> tantivy::Result<Score> {
+        let mut best = self.side_max;
+        for_each_pruned(index, weight, |ord, typed| {
+            best = best.max(typed + self.side_score(ord));
+            // Typed words scoring no more than this cannot beat `best`.
+            (best - self.side_max) * (1.0 - SLACK)
+        })?;
+        Ok(best)
+    }
+
+    fn side_score(&self, ord: usize) -> Score {
+        (self.side)
+            .binary_search_by_key(&(ord as u32), |m| m.0)
+            .map_or(0.0, |i| self.side[i].1)
+    }
+}
+
+/// Calls `f` with each live match of `weight` and its score, by entry
+/// ord, skipping (with block-max WAND where the query allows) every match
+/// scoring no more than the threshold `f` last returned.
+fn for_each_pruned(
+    index: &LiveIndex,
+    weight: &dyn Weight,
+    mut f: impl FnMut(usize, Score) -> Score,
+) -> tantivy::Result<()> {
+    let mut threshold = Score::MIN;
+    for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
+        let ords = &index.doc_ords[segment];
+        let alive = reader.alive_bitset();
+        weight.for_each_pruning(threshold, reader, &mut |doc, score| {
+            let live = alive.is_none_or(|alive| alive.is_alive(doc));
+            if let (true, Some(&ord)) = (live, ords.get(doc as usize)) {
+                threshold = f(ord as usize, score);
+            }
+            threshold
+        })?;
+    }
+    Ok(())
+}
+
+/// A union of unions is one union: the query parser nests a clause per
+/// word around a clause per field, and tantivy prunes with block-max WAND
+/// only a flat union of term queries. The scores are the same sums.
+fn flatten(query: Box<dyn Query>) -> Box<dyn Query> {
+    fn only_should(query: &dyn Query) -> Option<&BooleanQuery> {
+        let boolean = query.downcast_ref::<BooleanQuery>()?;
+        let plain = boolean.get_minimum_number_should_match() <= 1
+            && boolean.clauses().iter().all(|c| c.0 == Occur::Should);
+        plain.then_some(boolean)
+    }
+    fn push(query: &dyn Query, into: &mut Vec<(Occur, Box<dyn Query>)>) {
+        match only_should(query) {
+            Some(boolean) => boolean.clauses().iter().for_each(|c| push(&*c.1, into)),
+            None => into.push((Occur::Should, query.box_clone())),
+        }
+    }
+    if only_should(&*query).is_none() {
+        return query;
+    }
+    let mut clauses = Vec::new();
+    push(&*query, &mut clauses);
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// The last word as a prefix, for as-you-type search: "safeguar" finds
@@ -206,6 +396,74 @@ fn prefix_query(index: &LiveIndex, prefix: &str) -> Box<dyn Query> {
     ))
 }
 
+/// Collects every match, without scoring, as a bitset over entry ords
+/// (the ords given per segment, by document; the second field: how many
+/// entries).
+struct MatchSet<'a>(&'a [std::sync::Arc<[u32]>], usize);
+
+struct SegmentMatchSet {
+    ords: std::sync::Arc<[u32]>,
+    bits: FixedBitSet,
+}
+
+impl Collector for MatchSet<'_> {
+    type Fruit = FixedBitSet;
+    type Child = SegmentMatchSet;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatchSet> {
+        Ok(SegmentMatchSet {
+            ords: segment_ords(self.0, segment_ord)?,
+            bits: FixedBitSet::with_capacity(self.1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FixedBitSet>) -> tantivy::Result<FixedBitSet> {
+        let mut fruits = fruits.into_iter();
+        let mut bits = fruits
+            .next()
+            .unwrap_or_else(|| FixedBitSet::with_capacity(self.1));
+        fruits.for_each(|more| bits.union_with(&more));
+        Ok(bits)
+    }
+}
+
+impl SegmentCollector for SegmentMatchSet {
+    type Fruit = FixedBitSet;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for &doc in docs {
+            if let Some(&ord) = self.ords.get(doc as usize) {
+                self.bits.insert(ord as usize);
+            }
+        }
+    }
+
+    fn harvest(self) -> FixedBitSet {
+        self.bits
+    }
+}
+
+fn segment_ords(
+    ords: &[std::sync::Arc<[u32]>],
+    segment_ord: SegmentOrdinal,
+) -> tantivy::Result<std::sync::Arc<[u32]>> {
+    ords.get(segment_ord as usize).cloned().ok_or_else(|| {
+        tantivy::TantivyError::InternalError(format!("no ords for segment {segment_ord}"))
+    })
+}
+
 /// Collects every match with its score, keyed by entry ord (given per
 /// segment, by document).
 struct AllMatches<'a>(&'a [std::sync::Arc<[u32]>]);
@@ -224,11 +482,8 @@ impl Collector for AllMatches<'_> {
         segment_ord: SegmentOrdinal,
         _: &SegmentReader,
     ) -> tantivy::Result<SegmentMatches> {
-        let ords = self.0.get(segment_ord as usize).cloned().ok_or_else(|| {
-            tantivy::TantivyError::InternalError(format!("no ords for segment {segment_ord}"))
-        })?;
         Ok(SegmentMatches {
-            ords,
+            ords: segment_ords(self.0, segment_ord)?,
             matches: Vec::new(),
         })
     }
@@ -255,3 +510,6 @@ impl SegmentCollector for SegmentMatches {
         self.matches
     }
 }
+
+#[cfg(test)]
+mod tests;
