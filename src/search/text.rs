@@ -68,9 +68,13 @@ pub(super) struct TextMatches {
     /// The words typed: as flat a union of term queries as the text allows
     /// (quoted phrases stay phrases).
     typed: Box<dyn Query>,
-    /// The BM25 of the concepts' other names and of the prefix, by ord
-    /// (sorted): matched in short fields only, so scored in full.
-    side: Vec<(u32, Score)>,
+    /// The BM25 of the concepts' other names, by ord (sorted): matched in
+    /// title and summary only, so scored in full.
+    synonyms: Vec<(u32, Score)>,
+    /// The entries the last word matches as a prefix: each scores
+    /// [`PREFIX_BOOST`] (a constant-score query).
+    prefixed: FixedBitSet,
+    /// The highest score of the other names and the prefix together.
     side_max: Score,
     /// The named concepts' tagged entries (facet and value position) and
     /// how much each lifts them.
@@ -106,7 +110,7 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         .parse_query_lenient(&without_stopwords(q));
     let typed = flatten(typed);
     let concepts = concepts(q, lexicon);
-    let mut side_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut synonym_queries: Vec<Box<dyn Query>> = Vec::new();
     let mut synonym_names = Vec::new();
     let lower = q.to_lowercase();
     for concept in &concepts {
@@ -127,33 +131,36 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
             })
             .collect();
         if !synonyms.is_empty() {
-            side_clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(DisjunctionMaxQuery::new(synonyms)),
-                    SYNONYM_BOOST,
-                )),
-            ));
+            synonym_queries.push(Box::new(BoostQuery::new(
+                Box::new(DisjunctionMaxQuery::new(synonyms)),
+                SYNONYM_BOOST,
+            )));
         }
     }
     let prefix = last_word_prefix(lexicon, q);
-    if let Some(prefix) = &prefix {
-        side_clauses.push((Occur::Should, prefix_query(index, prefix)));
-    }
     let n = index.len();
-    let mut bits = index
-        .searcher
-        .search(&*typed, &MatchSet(&index.doc_ords, n))?;
-    let mut side = if side_clauses.is_empty() {
+    let matches = |query: &dyn Query| index.searcher.search(query, &MatchSet(&index.doc_ords, n));
+    // Each clause on its own: a bitset is their union without tantivy's.
+    let mut bits = FixedBitSet::with_capacity(n);
+    for (_, clause) in clauses(&*typed) {
+        bits.union_with(&matches(clause)?);
+    }
+    let prefixed = match &prefix {
+        Some(prefix) => matches(&*prefix_query(index, prefix))?,
+        None => FixedBitSet::with_capacity(n),
+    };
+    bits.union_with(&prefixed);
+    let synonyms = if synonym_queries.is_empty() {
         Vec::new()
     } else {
-        let query = BooleanQuery::new(side_clauses);
-        index
+        let query = BooleanQuery::union(synonym_queries);
+        let mut found = index
             .searcher
-            .search(&query, &AllMatches(&index.doc_ords))?
+            .search(&query, &AllMatches(&index.doc_ords))?;
+        found.sort_unstable_by_key(|m| m.0);
+        found
     };
-    side.sort_unstable_by_key(|m| m.0);
-    for &(ord, _) in &side {
+    for &(ord, _) in &synonyms {
         bits.insert(ord as usize);
     }
     let mut lifted = Vec::new();
@@ -169,11 +176,17 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         }
         lifted.push((concept.facet, pos, concept_weight(concept.facet)));
     }
+    let prefix_score = |ord: u32| prefix_score(&prefixed, ord as usize);
+    let side_max = (synonyms.iter())
+        .map(|&(ord, score)| score + prefix_score(ord))
+        .chain((!prefixed.is_clear()).then_some(PREFIX_BOOST))
+        .fold(0.0, f32::max);
     Ok(Some(TextMatches {
         bits,
         typed,
-        side_max: side.iter().map(|m| m.1).fold(0.0, f32::max),
-        side,
+        synonyms,
+        prefixed,
+        side_max,
         concepts: lifted,
         names_kind: concepts
             .iter()
@@ -229,10 +242,10 @@ impl TextMatches {
         // skipped above is scored here without its typed words: too low to
         // be kept, as it was when skipped.
         if top.bar().is_none_or(|bar| bar < beyond_typed) {
-            for &(ord, side) in &self.side {
-                let ord = ord as usize;
+            let named = self.synonyms.iter().map(|m| m.0 as usize);
+            for ord in named.chain(self.prefixed.intersection(results)) {
                 if results.contains(ord) && !scored.put(ord) {
-                    top.offer(ord, lifts.score(ord, normalise(side)));
+                    top.offer(ord, lifts.score(ord, normalise(self.side_score(ord))));
                 }
             }
             for (tagged, _) in self.concept_lifts(index) {
@@ -299,10 +312,20 @@ impl TextMatches {
         Ok(best)
     }
 
+    /// What the other names and the prefix add to an entry's text score.
     fn side_score(&self, ord: usize) -> Score {
-        (self.side)
+        let named = (self.synonyms)
             .binary_search_by_key(&(ord as u32), |m| m.0)
-            .map_or(0.0, |i| self.side[i].1)
+            .map_or(0.0, |i| self.synonyms[i].1);
+        named + prefix_score(&self.prefixed, ord)
+    }
+}
+
+fn prefix_score(prefixed: &FixedBitSet, ord: usize) -> Score {
+    if prefixed.contains(ord) {
+        PREFIX_BOOST
+    } else {
+        0.0
     }
 }
 
@@ -329,16 +352,26 @@ fn for_each_pruned(
     Ok(())
 }
 
+/// The clauses of a flat union, or the query itself as its only clause.
+fn clauses(query: &dyn Query) -> Vec<(Occur, &dyn Query)> {
+    match only_should(query) {
+        Some(union) => (union.clauses().iter()).map(|c| (c.0, &*c.1)).collect(),
+        None => vec![(Occur::Should, query)],
+    }
+}
+
+/// The query as a plain union, if it is one.
+fn only_should(query: &dyn Query) -> Option<&BooleanQuery> {
+    let boolean = query.downcast_ref::<BooleanQuery>()?;
+    let plain = boolean.get_minimum_number_should_match() <= 1
+        && boolean.clauses().iter().all(|c| c.0 == Occur::Should);
+    plain.then_some(boolean)
+}
+
 /// A union of unions is one union: the query parser nests a clause per
 /// word around a clause per field, and tantivy prunes with block-max WAND
 /// only a flat union of term queries. The scores are the same sums.
 fn flatten(query: Box<dyn Query>) -> Box<dyn Query> {
-    fn only_should(query: &dyn Query) -> Option<&BooleanQuery> {
-        let boolean = query.downcast_ref::<BooleanQuery>()?;
-        let plain = boolean.get_minimum_number_should_match() <= 1
-            && boolean.clauses().iter().all(|c| c.0 == Occur::Should);
-        plain.then_some(boolean)
-    }
     fn push(query: &dyn Query, into: &mut Vec<(Occur, Box<dyn Query>)>) {
         match only_should(query) {
             Some(boolean) => boolean.clauses().iter().for_each(|c| push(&*c.1, into)),

@@ -40,8 +40,9 @@ fn model(
     for (ord, score) in typed {
         total.insert(ord as usize, score + text.side_score(ord as usize));
     }
-    for &(ord, score) in &text.side {
-        total.entry(ord as usize).or_insert(score);
+    let named = text.synonyms.iter().map(|m| m.0 as usize);
+    for ord in named.chain(text.prefixed.ones()) {
+        total.entry(ord).or_insert(text.side_score(ord));
     }
     let best = total.values().copied().fold(0.0, f32::max);
     let mut all: Vec<(usize, f32)> = results
