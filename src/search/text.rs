@@ -145,10 +145,12 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
     for (_, clause) in clauses(&*typed) {
         bits.union_with(&matches(clause)?);
     }
-    let prefixed = match &prefix {
-        Some(prefix) => matches(&*prefix_query(index, prefix))?,
-        None => FixedBitSet::with_capacity(n),
-    };
+    // Completions are looked for where a result list shows them (title,
+    // summary, topic names), and score a constant: their set is enough.
+    let mut prefixed = FixedBitSet::with_capacity(n);
+    for query in prefix.iter().flat_map(|p| prefix_queries(index, p)) {
+        prefixed.union_with(&matches(&*query)?);
+    }
     bits.union_with(&prefixed);
     let synonyms = if synonym_queries.is_empty() {
         Vec::new()
@@ -224,19 +226,27 @@ impl TextMatches {
         k: usize,
     ) -> tantivy::Result<Vec<(usize, f32)>> {
         let weight = self.weight(index)?;
-        let best = self.best_text_score(index, &*weight)?;
+        let (best, seen) = self.best_text_score(index, &*weight)?;
         let normalise = |total: Score| if best > 0.0 { total / best } else { 0.0 };
         let beyond_typed = normalise(self.side_max) + lifts.max() + SLACK;
         let mut top = TopK::new(index, k);
         let mut scored = FixedBitSet::with_capacity(index.len());
-        for_each_pruned(index, &*weight, |ord, typed| {
-            if results.contains(ord) {
-                scored.insert(ord);
+        let mut offer = |top: &mut TopK<'_>, ord: usize, typed: Score| {
+            if results.contains(ord) && !scored.put(ord) {
                 let total = typed + self.side_score(ord);
                 top.offer(ord, lifts.score(ord, normalise(total)));
             }
             top.bar()
                 .map_or(Score::MIN, |bar| (bar - beyond_typed) * best)
+        };
+        // The entries the best score was found among score high: offered
+        // first, they raise the bar before the second pass begins.
+        let mut threshold = Score::MIN;
+        for (ord, typed) in seen {
+            threshold = offer(&mut top, ord, typed);
+        }
+        for_each_pruned(index, &*weight, threshold, |ord, typed| {
+            offer(&mut top, ord, typed)
         })?;
         // Entries matched only by another name, the prefix or a tag. One
         // skipped above is scored here without its typed words: too low to
@@ -267,7 +277,7 @@ impl TextMatches {
         lifts: &Lifts<'_>,
     ) -> tantivy::Result<Vec<f32>> {
         let weight = self.weight(index)?;
-        let best = self.best_text_score(index, &*weight)?;
+        let (best, _) = self.best_text_score(index, &*weight)?;
         let mut typed = vec![0.0; ords.len()];
         let mut page = FixedBitSet::with_capacity(index.len());
         page.extend(ords.iter().copied());
@@ -301,15 +311,22 @@ impl TextMatches {
     }
 
     /// The best text score of any match (typed words and other names): the
-    /// scale scores are normalised by.
-    fn best_text_score(&self, index: &LiveIndex, weight: &dyn Weight) -> tantivy::Result<Score> {
+    /// scale scores are normalised by; and the entries scored on the way,
+    /// with their typed words' score.
+    fn best_text_score(
+        &self,
+        index: &LiveIndex,
+        weight: &dyn Weight,
+    ) -> tantivy::Result<(Score, Vec<(usize, Score)>)> {
         let mut best = self.side_max;
-        for_each_pruned(index, weight, |ord, typed| {
+        let mut seen = Vec::new();
+        for_each_pruned(index, weight, Score::MIN, |ord, typed| {
+            seen.push((ord, typed));
             best = best.max(typed + self.side_score(ord));
             // Typed words scoring no more than this cannot beat `best`.
             (best - self.side_max) * (1.0 - SLACK)
         })?;
-        Ok(best)
+        Ok((best, seen))
     }
 
     /// What the other names and the prefix add to an entry's text score.
@@ -331,13 +348,13 @@ fn prefix_score(prefixed: &FixedBitSet, ord: usize) -> Score {
 
 /// Calls `f` with each live match of `weight` and its score, by entry
 /// ord, skipping (with block-max WAND where the query allows) every match
-/// scoring no more than the threshold `f` last returned.
+/// scoring no more than `threshold`, then than what `f` last returned.
 fn for_each_pruned(
     index: &LiveIndex,
     weight: &dyn Weight,
+    mut threshold: Score,
     mut f: impl FnMut(usize, Score) -> Score,
 ) -> tantivy::Result<()> {
-    let mut threshold = Score::MIN;
     for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
         let ords = &index.doc_ords[segment];
         let alive = reader.alive_bitset();
@@ -408,25 +425,21 @@ fn last_word_prefix(lexicon: &Lexicon, q: &str) -> Option<String> {
 
 /// Completions are looked for where a result list shows them (title,
 /// summary, topic names): expanding a prefix through every body cost more
-/// than the rest of the search.
-fn prefix_query(index: &LiveIndex, prefix: &str) -> Box<dyn Query> {
+/// than the rest of the search. A query per field.
+fn prefix_queries(index: &LiveIndex, prefix: &str) -> Vec<Box<dyn Query>> {
     let fields = [
         index.fields.title,
         index.fields.summary,
         index.fields.topics_text,
     ];
-    let queries: Vec<Box<dyn Query>> = fields
+    fields
         .into_iter()
         .map(|field| {
             Box::new(PhrasePrefixQuery::new(vec![TantivyTerm::from_field_text(
                 field, prefix,
             )])) as Box<dyn Query>
         })
-        .collect();
-    Box::new(BoostQuery::new(
-        Box::new(DisjunctionMaxQuery::new(queries)),
-        PREFIX_BOOST,
-    ))
+        .collect()
 }
 
 /// Collects every match, without scoring, as a bitset over entry ords
