@@ -68,6 +68,10 @@ pub(super) struct TextMatches {
     /// The words typed: as flat a union of term queries as the text allows
     /// (quoted phrases stay phrases).
     typed: Box<dyn Query>,
+    /// Every match of the typed words with its text score (with the other
+    /// names and the prefix), when they were all scored (`None`: they are
+    /// scored only as far as the page needs).
+    all_scored: Option<Vec<(u32, Score)>>,
     /// The BM25 of the concepts' other names, by ord (sorted): matched in
     /// title and summary only, so scored in full.
     synonyms: Vec<(u32, Score)>,
@@ -84,6 +88,9 @@ pub(super) struct TextMatches {
     /// What a snippet marks.
     pub(super) marks: snippet::Marks,
 }
+
+/// The fields the typed words are searched in: a word's clauses.
+const TYPED_FIELDS: usize = 5;
 
 /// Slack, in normalised score, kept when deciding that an entry cannot
 /// reach the page: more than any float rounding of a score's sum.
@@ -140,11 +147,23 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
     let prefix = last_word_prefix(lexicon, q);
     let n = index.len();
     let matches = |query: &dyn Query| index.searcher.search(query, &MatchSet(&index.doc_ords, n));
-    // Each clause on its own: a bitset is their union without tantivy's.
+    // One word and no other names: few enough clauses that scoring only
+    // what can reach the page pays (measured, docs/benchmarks.md); more
+    // words or names, and every match is scored once, here.
+    let typed_clauses = clauses(&*typed);
+    let prune = typed_clauses.len() <= TYPED_FIELDS && synonym_queries.is_empty();
     let mut bits = FixedBitSet::with_capacity(n);
-    for (_, clause) in clauses(&*typed) {
-        bits.union_with(&matches(clause)?);
-    }
+    let all_scored = if prune {
+        // Each clause on its own: a bitset is their union without tantivy's.
+        for (_, clause) in typed_clauses {
+            bits.union_with(&matches(clause)?);
+        }
+        None
+    } else {
+        let all = (index.searcher).search(&*typed, &AllMatches(&index.doc_ords))?;
+        all.iter().for_each(|m| bits.insert(m.0 as usize));
+        Some(all)
+    };
     // Completions are looked for where a result list shows them (title,
     // summary, topic names), and score a constant: their set is enough.
     let mut prefixed = FixedBitSet::with_capacity(n);
@@ -178,6 +197,10 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         }
         lifted.push((concept.facet, pos, concept_weight(concept.facet)));
     }
+    let all_scored = all_scored.map(|mut all| {
+        with_side_scores(&mut all, &synonyms, &prefixed);
+        all
+    });
     let prefix_score = |ord: u32| prefix_score(&prefixed, ord as usize);
     let side_max = (synonyms.iter())
         .map(|&(ord, score)| score + prefix_score(ord))
@@ -186,6 +209,7 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
     Ok(Some(TextMatches {
         bits,
         typed,
+        all_scored,
         synonyms,
         prefixed,
         side_max,
@@ -227,13 +251,13 @@ impl TextMatches {
     ) -> tantivy::Result<Vec<(usize, f32)>> {
         let weight = self.weight(index)?;
         let (best, seen) = self.best_text_score(index, &*weight)?;
+        let complete = self.all_scored.is_some();
         let normalise = |total: Score| if best > 0.0 { total / best } else { 0.0 };
         let beyond_typed = normalise(self.side_max) + lifts.max() + SLACK;
         let mut top = TopK::new(index, k);
         let mut scored = FixedBitSet::with_capacity(index.len());
-        let mut offer = |top: &mut TopK<'_>, ord: usize, typed: Score| {
+        let mut offer = |top: &mut TopK<'_>, ord: usize, total: Score| {
             if results.contains(ord) && !scored.put(ord) {
-                let total = typed + self.side_score(ord);
                 top.offer(ord, lifts.score(ord, normalise(total)));
             }
             top.bar()
@@ -242,12 +266,14 @@ impl TextMatches {
         // The entries the best score was found among score high: offered
         // first, they raise the bar before the second pass begins.
         let mut threshold = Score::MIN;
-        for (ord, typed) in seen {
-            threshold = offer(&mut top, ord, typed);
+        for (ord, total) in seen {
+            threshold = offer(&mut top, ord, total);
         }
-        for_each_pruned(index, &*weight, threshold, |ord, typed| {
-            offer(&mut top, ord, typed)
-        })?;
+        if !complete {
+            for_each_pruned(index, &*weight, threshold, |ord, typed| {
+                offer(&mut top, ord, typed + self.side_score(ord))
+            })?;
+        }
         // Entries matched only by another name, the prefix or a tag. One
         // skipped above is scored here without its typed words: too low to
         // be kept, as it was when skipped.
@@ -311,18 +337,24 @@ impl TextMatches {
     }
 
     /// The best text score of any match (typed words and other names): the
-    /// scale scores are normalised by; and the entries scored on the way,
-    /// with their typed words' score.
+    /// scale scores are normalised by; and the entries scored on the way
+    /// (every typed match, when all were scored), with their text score.
     fn best_text_score(
         &self,
         index: &LiveIndex,
         weight: &dyn Weight,
     ) -> tantivy::Result<(Score, Vec<(usize, Score)>)> {
         let mut best = self.side_max;
+        if let Some(all) = &self.all_scored {
+            let seen: Vec<(usize, Score)> = all.iter().map(|m| (m.0 as usize, m.1)).collect();
+            let best = seen.iter().map(|m| m.1).fold(best, f32::max);
+            return Ok((best, seen));
+        }
         let mut seen = Vec::new();
         for_each_pruned(index, weight, Score::MIN, |ord, typed| {
-            seen.push((ord, typed));
-            best = best.max(typed + self.side_score(ord));
+            let total = typed + self.side_score(ord);
+            seen.push((ord, total));
+            best = best.max(total);
             // Typed words scoring no more than this cannot beat `best`.
             (best - self.side_max) * (1.0 - SLACK)
         })?;
@@ -335,6 +367,20 @@ impl TextMatches {
             .binary_search_by_key(&(ord as u32), |m| m.0)
             .map_or(0.0, |i| self.synonyms[i].1);
         named + prefix_score(&self.prefixed, ord)
+    }
+}
+
+/// Adds the other names' and the prefix's scores to every typed match's,
+/// walking both lists in ord order.
+fn with_side_scores(all: &mut [(u32, Score)], synonyms: &[(u32, Score)], prefixed: &FixedBitSet) {
+    all.sort_unstable_by_key(|m| m.0);
+    let mut named = synonyms.iter().peekable();
+    for (ord, score) in all.iter_mut() {
+        while named.next_if(|m| m.0 < *ord).is_some() {}
+        if let Some(m) = named.next_if(|m| m.0 == *ord) {
+            *score += m.1;
+        }
+        *score += prefix_score(prefixed, *ord as usize);
     }
 }
 

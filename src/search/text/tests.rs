@@ -101,8 +101,10 @@ fn pruned_ranking_equals_scoring_every_match() {
         "sector=secondary&kind=resource",
     ];
     let mut pruned_any = false;
+    let mut both_ways = [false; 2];
     for q in queries {
         let text = text_matches(&engine, q).unwrap().expect("text");
+        both_ways[usize::from(text.all_scored.is_some())] = true;
         for filter in filters {
             let request = SearchRequest::from_query(filter, index).unwrap();
             let filters = Filters::new(index, &request, &Extra::default());
@@ -122,6 +124,7 @@ fn pruned_ranking_equals_scoring_every_match() {
         }
     }
     assert!(pruned_any, "some searches match far more than a page");
+    assert_eq!(both_ways, [true, true], "pruned and wholly scored texts");
 }
 
 #[test]
