@@ -256,9 +256,14 @@ impl TextMatches {
         let beyond_typed = normalise(self.side_max) + lifts.max() + SLACK;
         let mut top = TopK::new(index, k);
         let mut scored = FixedBitSet::with_capacity(index.len());
+        let lift_max = lifts.max();
         let mut offer = |top: &mut TopK<'_>, ord: usize, total: Score| {
             if results.contains(ord) && !scored.put(ord) {
-                top.offer(ord, lifts.score(ord, normalise(total)));
+                let base = normalise(total);
+                // Its lifts are worked out only if they could keep it.
+                if top.bar().is_none_or(|bar| base + lift_max + SLACK > bar) {
+                    top.offer(ord, lifts.score(ord, base));
+                }
             }
             top.bar()
                 .map_or(Score::MIN, |bar| (bar - beyond_typed) * best)
