@@ -90,7 +90,17 @@ pub fn open_current(index_dir: &Path, content_dir: &Path) -> Option<LiveIndex> {
         tracing::info!("the index was built by another build: checking the content");
         return None;
     }
-    match stamps.check(content_dir) {
+    // Opening the version does not depend on the check, so both run at
+    // once; the opened version is dropped if the content changed.
+    let (freshness, opened) = std::thread::scope(|scope| {
+        let opening = scope.spawn(|| LiveIndex::open(index_dir, &version));
+        let freshness = stamps.check(content_dir);
+        let opened = opening
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (freshness, opened)
+    });
+    match freshness {
         Freshness::Unchanged => {}
         Freshness::Restamped(fresh) => {
             if let Err(e) = content::write_stamps(&dir, &fresh) {
@@ -102,7 +112,7 @@ pub fn open_current(index_dir: &Path, content_dir: &Path) -> Option<LiveIndex> {
             return None;
         }
     }
-    LiveIndex::open(index_dir, &version)
+    opened
         .inspect_err(|e| tracing::warn!("the current index does not open: {e}"))
         .ok()
 }
