@@ -13,6 +13,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocSet, Index, ReloadPolicy, Searcher, TERMINATED, Term};
 
 use super::IndexError;
+use super::ages::AgeGroups;
 use super::build::version_dir;
 use super::schema::{self, Fields};
 use crate::content::Library;
@@ -46,6 +47,8 @@ pub struct LiveIndex {
     pub(crate) doc_ords: Vec<std::sync::Arc<[u32]>>,
     /// Half-open age range of each entry, by ord.
     pub(crate) ages: Vec<(u8, u8)>,
+    /// The same, grouped by range: age filters read these.
+    pub(crate) age_groups: AgeGroups,
     /// Position of each entry in title order, by ord.
     pub(crate) title_rank: Vec<u32>,
     /// Ords in title order, and newest `reviewed` first (ties by title):
@@ -138,6 +141,7 @@ impl LiveIndex {
             fields,
             facets,
             doc_ords: columns.ords.into_iter().map(Into::into).collect(),
+            age_groups: AgeGroups::new(&columns.ages),
             ages: columns.ages,
             title_rank,
             by_title: as_u32(by_title),

@@ -1,6 +1,7 @@
 //! The tantivy index: its schema, building a new version and swapping it in
 //! (`build`), and the opened, searchable form (`live`).
 
+mod ages;
 mod build;
 mod live;
 pub mod schema;

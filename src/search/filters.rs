@@ -68,7 +68,7 @@ impl Filters {
             .into_iter()
             .flatten()
             .reduce(|a, b| (a.0.max(b.0), a.1.min(b.1)))
-            .map(|range| ages_bits(index, range));
+            .map(|range| index.age_groups.overlapping(range));
         if !extra.phases.is_empty() {
             let phases = phase_bits(index, &extra.phases);
             match &mut ages {
@@ -127,31 +127,19 @@ pub(super) fn age_filter(request: &SearchRequest) -> Option<(u8, u8)> {
 /// and serving ages in one of the phases.
 fn phase_bits(index: &LiveIndex, phases: &[(String, (u8, u8))]) -> FixedBitSet {
     let postings = index.facet(Facet::Sector);
+    let mut sectored = FixedBitSet::with_capacity(index.len());
+    postings
+        .matches
+        .iter()
+        .for_each(|bits| sectored.union_with(bits));
     let mut bits = FixedBitSet::with_capacity(index.len());
-    for (ord, entry) in index.library.entries().iter().enumerate() {
-        if entry.sectors.is_empty() {
-            let (entry_min, entry_end) = index.ages[ord];
-            if phases
-                .iter()
-                .any(|(_, (min, end))| entry_min < *end && *min < entry_end)
-            {
-                bits.insert(ord);
-            }
-        }
+    for (_, ages) in phases {
+        bits.union_with(&index.age_groups.overlapping(*ages));
     }
+    bits.difference_with(&sectored);
     for (id, _) in phases {
         if let Some(pos) = postings.position(id) {
             bits.union_with(&postings.matches[pos]);
-        }
-    }
-    bits
-}
-
-fn ages_bits(index: &LiveIndex, (min, end): (u8, u8)) -> FixedBitSet {
-    let mut bits = FixedBitSet::with_capacity(index.len());
-    for (ord, &(entry_min, entry_end)) in index.ages.iter().enumerate() {
-        if entry_min < end && min < entry_end {
-            bits.insert(ord);
         }
     }
     bits
