@@ -269,10 +269,24 @@ impl TextMatches {
                 .map_or(Score::MIN, |bar| (bar - beyond_typed) * best)
         };
         // The entries the best score was found among score high: offered
-        // first, they raise the bar before the second pass begins.
+        // first, they raise the bar before the second pass begins. When
+        // every match was scored, they are all offered here.
         let mut threshold = Score::MIN;
-        for (ord, total) in seen {
-            threshold = offer(&mut top, ord, total);
+        // When every match was scored, most cannot reach the page even with
+        // the largest lift: one comparison of the text score turns each
+        // away (with twice the slack, as it is not normalised).
+        let floor = |top: &TopK<'_>| match top.bar() {
+            Some(bar) if best > 0.0 => (bar - lift_max - 2.0 * SLACK) * best,
+            _ => Score::MIN,
+        };
+        let mut below = Score::MIN;
+        let every_match =
+            (self.all_scored.iter().flatten()).map(|&(ord, total)| (ord as usize, total));
+        for (ord, total) in seen.into_iter().chain(every_match) {
+            if total > below {
+                threshold = offer(&mut top, ord, total);
+                below = floor(&top);
+            }
         }
         if !complete {
             for_each_pruned(index, &*weight, threshold, |ord, typed| {
@@ -343,7 +357,7 @@ impl TextMatches {
 
     /// The best text score of any match (typed words and other names): the
     /// scale scores are normalised by; and the entries scored on the way
-    /// (every typed match, when all were scored), with their text score.
+    /// when pruning (none when all were scored), with their text score.
     fn best_text_score(
         &self,
         index: &LiveIndex,
@@ -351,9 +365,7 @@ impl TextMatches {
     ) -> tantivy::Result<(Score, Vec<(usize, Score)>)> {
         let mut best = self.side_max;
         if let Some(all) = &self.all_scored {
-            let seen: Vec<(usize, Score)> = all.iter().map(|m| (m.0 as usize, m.1)).collect();
-            let best = seen.iter().map(|m| m.1).fold(best, f32::max);
-            return Ok((best, seen));
+            return Ok((all.iter().map(|m| m.1).fold(best, f32::max), Vec::new()));
         }
         let mut seen = Vec::new();
         for_each_pruned(index, weight, Score::MIN, |ord, typed| {
