@@ -175,20 +175,25 @@ fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
 fn best_window(found: &[Found], max_chars: usize, typed_terms: usize) -> Option<(usize, usize)> {
     let mut best = None;
     let mut best_score = (0, 0, 0);
+    // The window each term was last counted in: no set to clear or
+    // allocate per window (a body can hold hundreds of matches).
+    let terms = found.iter().map(|f| f.term + 1).max().unwrap_or(0);
+    let mut counted_in = vec![usize::MAX; terms];
     for first in 0..found.len() {
-        let mut terms: Vec<usize> = Vec::new();
+        let (mut typed, mut different) = (0, 0);
         let mut last = first;
         for (j, f) in found.iter().enumerate().skip(first) {
             if f.end - found[first].start > max_chars {
                 break;
             }
-            if !terms.contains(&f.term) {
-                terms.push(f.term);
+            if counted_in[f.term] != first {
+                counted_in[f.term] = first;
+                different += 1;
+                typed += usize::from(f.term < typed_terms);
             }
             last = j;
         }
-        let typed = terms.iter().filter(|&&t| t < typed_terms).count();
-        let score = (typed, terms.len(), last - first + 1);
+        let score = (typed, different, last - first + 1);
         if best.is_none() || score > best_score {
             best = Some((first, last));
             best_score = score;
