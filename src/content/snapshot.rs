@@ -187,6 +187,8 @@ mod tests {
         }
         assert_eq!(opened.words().counts, loaded.words().counts);
         assert_eq!(opened.words().ordinary, loaded.words().ordinary);
+        assert_eq!(opened.words().lower, loaded.words().lower);
+        assert_eq!(opened.words().acronyms, loaded.words().acronyms);
         assert!(loaded.words().counts["helpline"] > 0);
         assert_eq!(opened.fingerprint, loaded.fingerprint);
         assert_eq!(

@@ -19,29 +19,71 @@ pub struct Words {
     /// Words the bank writes other than in capitals somewhere: an acronym
     /// that is also one of these ("SEND" / "send") is not only an acronym.
     pub ordinary: HashSet<String>,
+    /// Words the bank writes in lower case somewhere (digits aside), and
+    /// words it writes as an acronym somewhere: what search statistics may
+    /// keep of a query is drawn from these (`insights::privacy`), since a
+    /// word the bank only ever capitalises is a name.
+    pub lower: HashSet<String>,
+    pub acronyms: HashSet<String>,
 }
 
 impl Words {
     /// Counts the words of a text.
     pub fn add(&mut self, text: &str) {
-        count_words(text, &mut self.counts, &mut self.ordinary);
+        each_word(text, |lower, written| {
+            *self.counts.entry(lower.to_string()).or_default() += 1;
+            for (set, yes) in [
+                (&mut self.ordinary, written.ordinary()),
+                (&mut self.lower, written.lower),
+                (&mut self.acronyms, written.acronym),
+            ] {
+                if yes {
+                    set.insert(lower.to_string());
+                }
+            }
+        });
+    }
+}
+
+/// How a word was written once.
+#[derive(Debug, Default, Clone, Copy)]
+struct Written {
+    /// Two or more letters, all capitals.
+    acronym: bool,
+    /// No capital letter.
+    lower: bool,
+}
+
+impl Written {
+    fn ordinary(self) -> bool {
+        !self.acronym
+    }
+
+    fn or(self, other: Written) -> Written {
+        Written {
+            acronym: self.acronym || other.acronym,
+            lower: self.lower || other.lower,
+        }
     }
 }
 
 /// Words being counted: one map (with a cheap hash) holding each word's
-/// count and whether it is written other than in capitals somewhere.
+/// count and how it was written: whether other than in capitals, in lower
+/// case, as an acronym, anywhere.
 #[derive(Debug, Default)]
-pub(super) struct Tally(FxHashMap<String, (u32, bool)>);
+pub(super) struct Tally(FxHashMap<String, (u32, bool, Written)>);
 
 impl Tally {
     pub(super) fn add(&mut self, text: &str) {
-        each_word(text, |lower, acronym| match self.0.get_mut(lower) {
-            Some((count, ordinary)) => {
+        each_word(text, |lower, written| match self.0.get_mut(lower) {
+            Some((count, ordinary, seen)) => {
                 *count += 1;
-                *ordinary |= !acronym;
+                *ordinary |= written.ordinary();
+                *seen = seen.or(written);
             }
             None => {
-                self.0.insert(lower.to_string(), (1, !acronym));
+                self.0
+                    .insert(lower.to_string(), (1, written.ordinary(), written));
             }
         });
     }
@@ -52,10 +94,11 @@ impl Tally {
         } else {
             (other, self)
         };
-        for (word, (n, ordinary)) in small.0 {
-            let (count, was) = big.0.entry(word).or_default();
+        for (word, (n, ordinary, written)) in small.0 {
+            let (count, was, seen) = big.0.entry(word).or_default();
             *count += n;
             *was |= ordinary;
+            *seen = seen.or(written);
         }
         big
     }
@@ -63,9 +106,15 @@ impl Tally {
     pub(super) fn finish(self) -> Words {
         let mut words = Words::default();
         words.counts.reserve(self.0.len());
-        for (word, (count, ordinary)) in self.0 {
+        for (word, (count, ordinary, written)) in self.0 {
             if ordinary {
                 words.ordinary.insert(word.clone());
+            }
+            if written.lower {
+                words.lower.insert(word.clone());
+            }
+            if written.acronym {
+                words.acronyms.insert(word.clone());
             }
             words.counts.insert(word, count);
         }
@@ -74,8 +123,8 @@ impl Tally {
 }
 
 /// Calls `f` with each word of a text as search's tokenizer splits and
-/// lowercases it, and whether it is an acronym as written.
-fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
+/// lowercases it, and how it was written.
+fn each_word(text: &str, mut f: impl FnMut(&str, Written)) {
     let mut lower = String::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
@@ -88,15 +137,19 @@ fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
         } else {
             lower.extend(word.chars().flat_map(char::to_lowercase));
         }
-        f(&lower, is_acronym(word));
+        let written = Written {
+            acronym: is_acronym(word),
+            lower: !word.chars().any(char::is_uppercase),
+        };
+        f(&lower, written);
     }
 }
 
 /// Counts the words of a text into a count and the set of words written
 /// other than in capitals.
 pub fn count_words(text: &str, counts: &mut HashMap<String, u32>, ordinary: &mut HashSet<String>) {
-    each_word(text, |lower, acronym| {
-        if !acronym && !ordinary.contains(lower) {
+    each_word(text, |lower, written| {
+        if written.ordinary() && !ordinary.contains(lower) {
             ordinary.insert(lower.to_string());
         }
         match counts.get_mut(lower) {
@@ -139,6 +192,11 @@ mod tests {
         assert_eq!(words.counts["pupils"], 2);
         assert!(words.ordinary.contains("send"));
         assert!(!words.ordinary.contains("dsl"));
+        assert_eq!(words.lower, direct.lower);
+        assert_eq!(words.acronyms, direct.acronyms);
+        let set = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<HashSet<_>>();
+        assert_eq!(words.lower, set(&["pupils", "send", "the", "form"]));
+        assert_eq!(words.acronyms, set(&["send", "dsl"]));
         assert!(is_acronym("KS3") && !is_acronym("A") && !is_acronym("Send"));
     }
 }
