@@ -30,24 +30,17 @@ pub struct Words {
 impl Words {
     /// Counts the words of a text.
     pub fn add(&mut self, text: &str) {
-        each_word(text, |lower, written| {
-            *self.counts.entry(lower.to_string()).or_default() += 1;
-            for (set, yes) in [
-                (&mut self.ordinary, written.ordinary()),
-                (&mut self.lower, written.lower),
-                (&mut self.acronyms, written.acronym),
-            ] {
-                if yes {
-                    set.insert(lower.to_string());
-                }
-            }
-        });
+        let mut tally = Tally::default();
+        tally.add(text);
+        tally.finish_into(self);
     }
 }
 
-/// How a word was written once.
+/// How a word was written: once, or anywhere (the flags ORed).
 #[derive(Debug, Default, Clone, Copy)]
 struct Written {
+    /// Other than in capitals.
+    ordinary: bool,
     /// Two or more letters, all capitals.
     acronym: bool,
     /// No capital letter.
@@ -55,12 +48,9 @@ struct Written {
 }
 
 impl Written {
-    fn ordinary(self) -> bool {
-        !self.acronym
-    }
-
     fn or(self, other: Written) -> Written {
         Written {
+            ordinary: self.ordinary || other.ordinary,
             acronym: self.acronym || other.acronym,
             lower: self.lower || other.lower,
         }
@@ -68,22 +58,19 @@ impl Written {
 }
 
 /// Words being counted: one map (with a cheap hash) holding each word's
-/// count and how it was written: whether other than in capitals, in lower
-/// case, as an acronym, anywhere.
+/// count and how it was written anywhere.
 #[derive(Debug, Default)]
-pub(super) struct Tally(FxHashMap<String, (u32, bool, Written)>);
+pub(super) struct Tally(FxHashMap<String, (u32, Written)>);
 
 impl Tally {
     pub(super) fn add(&mut self, text: &str) {
         each_word(text, |lower, written| match self.0.get_mut(lower) {
-            Some((count, ordinary, seen)) => {
+            Some((count, seen)) => {
                 *count += 1;
-                *ordinary |= written.ordinary();
                 *seen = seen.or(written);
             }
             None => {
-                self.0
-                    .insert(lower.to_string(), (1, written.ordinary(), written));
+                self.0.insert(lower.to_string(), (1, written));
             }
         });
     }
@@ -94,10 +81,9 @@ impl Tally {
         } else {
             (other, self)
         };
-        for (word, (n, ordinary, written)) in small.0 {
-            let (count, was, seen) = big.0.entry(word).or_default();
+        for (word, (n, written)) in small.0 {
+            let (count, seen) = big.0.entry(word).or_default();
             *count += n;
-            *was |= ordinary;
             *seen = seen.or(written);
         }
         big
@@ -106,19 +92,24 @@ impl Tally {
     pub(super) fn finish(self) -> Words {
         let mut words = Words::default();
         words.counts.reserve(self.0.len());
-        for (word, (count, ordinary, written)) in self.0 {
-            if ordinary {
-                words.ordinary.insert(word.clone());
-            }
-            if written.lower {
-                words.lower.insert(word.clone());
-            }
-            if written.acronym {
-                words.acronyms.insert(word.clone());
-            }
-            words.counts.insert(word, count);
-        }
+        self.finish_into(&mut words);
         words
+    }
+
+    /// Adds the counts and the ways of writing to `words`.
+    fn finish_into(self, words: &mut Words) {
+        for (word, (count, written)) in self.0 {
+            for (set, yes) in [
+                (&mut words.ordinary, written.ordinary),
+                (&mut words.lower, written.lower),
+                (&mut words.acronyms, written.acronym),
+            ] {
+                if yes {
+                    set.insert(word.clone());
+                }
+            }
+            *words.counts.entry(word).or_default() += count;
+        }
     }
 }
 
@@ -137,8 +128,10 @@ fn each_word(text: &str, mut f: impl FnMut(&str, Written)) {
         } else {
             lower.extend(word.chars().flat_map(char::to_lowercase));
         }
+        let acronym = is_acronym(word);
         let written = Written {
-            acronym: is_acronym(word),
+            ordinary: !acronym,
+            acronym,
             lower: !word.chars().any(char::is_uppercase),
         };
         f(&lower, written);
@@ -149,7 +142,7 @@ fn each_word(text: &str, mut f: impl FnMut(&str, Written)) {
 /// other than in capitals.
 pub fn count_words(text: &str, counts: &mut HashMap<String, u32>, ordinary: &mut HashSet<String>) {
     each_word(text, |lower, written| {
-        if written.ordinary() && !ordinary.contains(lower) {
+        if written.ordinary && !ordinary.contains(lower) {
             ordinary.insert(lower.to_string());
         }
         match counts.get_mut(lower) {

@@ -1,8 +1,9 @@
 //! Recording without slowing a search: a handler hands a small record to a
 //! bounded channel and returns; a background thread takes what is waiting
 //! every [`DRAIN_EVERY`], applies the privacy filter, adds up counts in
-//! memory and writes them every [`FLUSH_EVERY`] and on shutdown. When the channel is full the record is
-//! dropped: a statistic is worth less than a search's speed.
+//! memory and writes them every [`FLUSH_EVERY`] and on shutdown. When the
+//! channel is full the record is dropped: a statistic is worth less than a
+//! search's speed.
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -270,11 +270,11 @@ impl TextMatches {
         };
         // The entries the best score was found among score high: offered
         // first, they raise the bar before the second pass begins. When
-        // every match was scored, they are all offered here.
+        // every match was scored, every match is offered here, and most
+        // cannot reach the page even with the largest lift: one comparison
+        // of the text score turns each away (with twice the slack, as it is
+        // not normalised).
         let mut threshold = Score::MIN;
-        // When every match was scored, most cannot reach the page even with
-        // the largest lift: one comparison of the text score turns each
-        // away (with twice the slack, as it is not normalised).
         let floor = |top: &TopK<'_>| match top.bar() {
             Some(bar) if best > 0.0 => (bar - lift_max - 2.0 * SLACK) * best,
             _ => Score::MIN,
