@@ -11,10 +11,10 @@
 use fixedbitset::FixedBitSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Occur, PhrasePrefixQuery, Query,
-    QueryParser, Weight,
+    Bm25Weight, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Occur,
+    PhrasePrefixQuery, Query, QueryParser, TermQuery, Weight,
 };
-use tantivy::schema::Field;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term as TantivyTerm};
 
 use super::concepts::concepts;
@@ -25,6 +25,7 @@ use super::tokens::{tokenize, without_stopwords};
 use super::{Engine, Lexicon, snippet};
 use crate::facet::Facet;
 use crate::index::LiveIndex;
+use crate::index::schema::Fields;
 
 /// Shortest last word completed as a prefix.
 const MIN_PREFIX_CHARS: usize = 3;
@@ -46,12 +47,7 @@ impl Parsers {
         let weighted = |searched: Vec<Field>| {
             let mut parser = QueryParser::for_index(&index.tantivy, searched);
             for (field, boost) in FIELD_BOOSTS {
-                let field = match field {
-                    TextField::Title => f.title,
-                    TextField::Summary => f.summary,
-                    TextField::Topics => f.topics_text,
-                };
-                parser.set_field_boost(field, boost);
+                parser.set_field_boost(field_of(f, field), boost);
             }
             parser
         };
@@ -59,6 +55,14 @@ impl Parsers {
             typed: weighted(vec![f.title, f.summary, f.topics_text, f.body, f.provider]),
             synonyms: weighted(vec![f.title, f.summary]),
         }
+    }
+}
+
+fn field_of(fields: &Fields, field: TextField) -> Field {
+    match field {
+        TextField::Title => fields.title,
+        TextField::Summary => fields.summary,
+        TextField::Topics => fields.topics_text,
     }
 }
 
@@ -160,7 +164,7 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         }
         None
     } else {
-        let all = (index.searcher).search(&*typed, &AllMatches(&index.doc_ords))?;
+        let all = score_every_match(index, &*typed)?;
         all.iter().for_each(|m| bits.insert(m.0 as usize));
         Some(all)
     };
@@ -430,6 +434,82 @@ fn for_each_pruned(
         })?;
     }
     Ok(())
+}
+
+/// Every match of a flat union with its score, by entry ord: a clause at a
+/// time, each clause's postings adding to a total per document, instead of
+/// tantivy's union merging the clauses' postings a document at a time. For
+/// a few common words that merge was most of a search (docs/benchmarks.md).
+/// The totals are tantivy's own sums of each term's BM25 with its field's
+/// boost, up to the order of the additions.
+fn score_every_match(index: &LiveIndex, query: &dyn Query) -> tantivy::Result<Vec<(u32, Score)>> {
+    let scoring = EnableScoring::enabled_from_searcher(&index.searcher);
+    let mut terms = Vec::new();
+    let mut others = Vec::new();
+    for (_, clause) in clauses(query) {
+        match one_term(index, clause) {
+            Some((term, boost)) => {
+                let bm25 = Bm25Weight::for_terms(&index.searcher, std::slice::from_ref(&term))?;
+                terms.push((term, bm25.boost_by(boost)));
+            }
+            None => others.push(clause.weight(scoring)?),
+        }
+    }
+    let mut all = Vec::new();
+    for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
+        let docs = reader.max_doc() as usize;
+        let mut totals = vec![0.0; docs];
+        let mut matched = FixedBitSet::with_capacity(docs);
+        let mut add = |doc: DocId, score: Score| {
+            totals[doc as usize] += score;
+            matched.insert(doc as usize);
+        };
+        for (term, bm25) in &terms {
+            let fieldnorms = reader.get_fieldnorms_reader(term.field())?;
+            let inverted = reader.inverted_index(term.field())?;
+            let Some(mut postings) =
+                inverted.read_block_postings(term, IndexRecordOption::WithFreqs)?
+            else {
+                continue;
+            };
+            while !postings.docs().is_empty() {
+                for (&doc, &tf) in postings.docs().iter().zip(postings.freqs()) {
+                    add(doc, bm25.score(fieldnorms.fieldnorm_id(doc), tf));
+                }
+                postings.advance();
+            }
+        }
+        for weight in &others {
+            weight.for_each(reader, &mut add)?;
+        }
+        let ords = &index.doc_ords[segment];
+        let alive = reader.alive_bitset();
+        for doc in matched.ones() {
+            let live = alive.is_none_or(|alive| alive.is_alive(doc as DocId));
+            if let (true, Some(&ord)) = (live, ords.get(doc)) {
+                all.push((ord, totals[doc]));
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// The term of a clause that is one term query (boosted or not), with the
+/// boost the query parser gave its field.
+fn one_term(index: &LiveIndex, clause: &dyn Query) -> Option<(TantivyTerm, Score)> {
+    let term_query = clause.downcast_ref::<TermQuery>().is_some();
+    if !term_query && clause.downcast_ref::<BoostQuery>().is_none() {
+        return None;
+    }
+    let mut terms = Vec::new();
+    clause.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
+    let [(term, false)] = <[_; 1]>::try_from(terms).ok()? else {
+        return None;
+    };
+    let boost = (FIELD_BOOSTS.iter())
+        .find(|(field, _)| field_of(&index.fields, *field) == term.field())
+        .map_or(1.0, |(_, boost)| *boost);
+    Some((term, boost))
 }
 
 /// The clauses of a flat union, or the query itself as its only clause.

@@ -164,3 +164,37 @@ fn flattening_keeps_required_and_excluded_words() {
     let clauses = strict.downcast_ref::<BooleanQuery>().unwrap().clauses();
     assert!(clauses.iter().any(|c| c.0 != Occur::Should));
 }
+
+#[test]
+fn scoring_a_clause_at_a_time_gives_tantivys_scores() {
+    let (engine, _tmp) = generated();
+    let index = &engine.index;
+    let texts = [
+        "consent",
+        "harmful sexual behaviour",
+        "online safety lesson for year 4",
+        "\"peer on peer\" abuse",
+        "+consent -lesson",
+        "nosuchword consent",
+    ];
+    for q in texts {
+        let typed = flatten(engine.parsers.typed.parse_query_lenient(q).0);
+        let mut ours = score_every_match(index, &*typed).unwrap();
+        let mut tantivys = (index.searcher)
+            .search(&*typed, &AllMatches(&index.doc_ords))
+            .unwrap();
+        ours.sort_unstable_by_key(|m| m.0);
+        tantivys.sort_unstable_by_key(|m| m.0);
+        assert!(!ours.is_empty(), "{q:?} matches");
+        assert_eq!(ours.len(), tantivys.len(), "{q:?}");
+        for (o, t) in ours.iter().zip(&tantivys) {
+            // The same terms summed, in an order tantivy's union changes
+            // as clauses run out: equal up to the rounding of a sum.
+            let rounding = 1e-6 * t.1.abs();
+            assert!(
+                o.0 == t.0 && (o.1 - t.1).abs() <= rounding,
+                "{q:?}: {o:?} {t:?}"
+            );
+        }
+    }
+}
