@@ -160,7 +160,10 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
     let all_scored = if prune {
         // Each clause on its own: a bitset is their union without tantivy's.
         for (_, clause) in typed_clauses {
-            bits.union_with(&matches(clause)?);
+            match one_term(index, clause) {
+                Some((term, _)) => add_matches(index, &term, &mut bits)?,
+                None => bits.union_with(&matches(clause)?),
+            }
         }
         None
     } else {
@@ -492,6 +495,35 @@ fn score_every_match(index: &LiveIndex, query: &dyn Query) -> tantivy::Result<Ve
         }
     }
     Ok(all)
+}
+
+/// Adds the entries a term occurs in to `bits`, read off its postings a
+/// block at a time: half the time of collecting them through tantivy's
+/// collector, which copies each block and calls back per block.
+fn add_matches(
+    index: &LiveIndex,
+    term: &TantivyTerm,
+    bits: &mut FixedBitSet,
+) -> tantivy::Result<()> {
+    for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
+        let ords = &index.doc_ords[segment];
+        let alive = reader.alive_bitset();
+        let inverted = reader.inverted_index(term.field())?;
+        let Some(mut postings) = inverted.read_block_postings(term, IndexRecordOption::Basic)?
+        else {
+            continue;
+        };
+        while !postings.docs().is_empty() {
+            for &doc in postings.docs() {
+                let live = alive.is_none_or(|alive| alive.is_alive(doc));
+                if let (true, Some(&ord)) = (live, ords.get(doc as usize)) {
+                    bits.insert(ord as usize);
+                }
+            }
+            postings.advance();
+        }
+    }
+    Ok(())
 }
 
 /// The term of a clause that is one term query (boosted or not), with the

@@ -198,3 +198,24 @@ fn scoring_a_clause_at_a_time_gives_tantivys_scores() {
         }
     }
 }
+
+#[test]
+fn a_terms_matches_read_off_its_postings_are_tantivys() {
+    let (engine, _tmp) = generated();
+    let index = &engine.index;
+    let n = index.len();
+    for q in ["consent", "helpline", "governors", "nosuchword"] {
+        let typed = flatten(engine.parsers.typed.parse_query_lenient(q).0);
+        for (_, clause) in clauses(&*typed) {
+            let (term, _) = one_term(index, clause).expect("one term a clause");
+            let mut ours = FixedBitSet::with_capacity(n);
+            add_matches(index, &term, &mut ours).unwrap();
+            let tantivys = (index.searcher)
+                .search(clause, &MatchSet(&index.doc_ords, n))
+                .unwrap();
+            assert_eq!(ours, tantivys, "{q:?} {term:?}");
+        }
+    }
+    let consent = text_matches(&engine, "consent").unwrap().unwrap();
+    assert!(consent.bits.count_ones(..) > 100, "a common word matches");
+}
