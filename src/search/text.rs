@@ -167,7 +167,13 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         }
         None
     } else {
-        let all = score_every_match(index, &*typed)?;
+        // A boost typed into the text ("consent^2") is carried only by
+        // tantivy's query, which then scores it.
+        let all = if q.contains('^') {
+            (index.searcher).search(&*typed, &AllMatches(&index.doc_ords))?
+        } else {
+            score_every_match(index, &*typed)?
+        };
         all.iter().for_each(|m| bits.insert(m.0 as usize));
         Some(all)
     };
@@ -527,7 +533,8 @@ fn add_matches(
 }
 
 /// The term of a clause that is one term query (boosted or not), with the
-/// boost the query parser gave its field.
+/// boost the query parser gave its field (a boost typed into the text is
+/// not seen here).
 fn one_term(index: &LiveIndex, clause: &dyn Query) -> Option<(TantivyTerm, Score)> {
     let term_query = clause.downcast_ref::<TermQuery>().is_some();
     if !term_query && clause.downcast_ref::<BoostQuery>().is_none() {

@@ -219,3 +219,17 @@ fn a_terms_matches_read_off_its_postings_are_tantivys() {
     let consent = text_matches(&engine, "consent").unwrap().unwrap();
     assert!(consent.bits.count_ones(..) > 100, "a common word matches");
 }
+
+#[test]
+fn a_boost_typed_into_the_text_counts() {
+    let (engine, _tmp) = generated();
+    let score_of = |q: &str| {
+        let text = text_matches(&engine, q).unwrap().unwrap();
+        let all = text.all_scored.expect("two words: every match scored");
+        all.iter().map(|m| m.1).fold(0.0, f32::max)
+    };
+    let plain = score_of("title:consent governors");
+    let boosted = score_of("title:consent^4 governors");
+    // Ignoring the boost would leave the best score where it was.
+    assert!(boosted > 1.5 * plain, "{plain} then {boosted}");
+}
