@@ -475,18 +475,11 @@ fn score_every_match(index: &LiveIndex, query: &dyn Query) -> tantivy::Result<Ve
         };
         for (term, bm25) in &terms {
             let fieldnorms = reader.get_fieldnorms_reader(term.field())?;
-            let inverted = reader.inverted_index(term.field())?;
-            let Some(mut postings) =
-                inverted.read_block_postings(term, IndexRecordOption::WithFreqs)?
-            else {
-                continue;
-            };
-            while !postings.docs().is_empty() {
-                for (&doc, &tf) in postings.docs().iter().zip(postings.freqs()) {
+            for_each_block(reader, term, IndexRecordOption::WithFreqs, |docs, tfs| {
+                for (&doc, &tf) in docs.iter().zip(tfs) {
                     add(doc, bm25.score(fieldnorms.fieldnorm_id(doc), tf));
                 }
-                postings.advance();
-            }
+            })?;
         }
         for weight in &others {
             weight.for_each(reader, &mut add)?;
@@ -514,18 +507,31 @@ fn add_matches(
     for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
         let ords = &index.doc_ords[segment];
         let alive = reader.alive_bitset();
-        let inverted = reader.inverted_index(term.field())?;
-        let Some(mut postings) = inverted.read_block_postings(term, IndexRecordOption::Basic)?
-        else {
-            continue;
-        };
-        while !postings.docs().is_empty() {
-            for &doc in postings.docs() {
+        for_each_block(reader, term, IndexRecordOption::Basic, |docs, _| {
+            for &doc in docs {
                 let live = alive.is_none_or(|alive| alive.is_alive(doc));
                 if let (true, Some(&ord)) = (live, ords.get(doc as usize)) {
                     bits.insert(ord as usize);
                 }
             }
+        })?;
+    }
+    Ok(())
+}
+
+/// Calls `f` with each block of a term's postings in a segment: the
+/// documents and their term frequencies (meaningless unless `option`
+/// reads them).
+fn for_each_block(
+    reader: &SegmentReader,
+    term: &TantivyTerm,
+    option: IndexRecordOption,
+    mut f: impl FnMut(&[DocId], &[u32]),
+) -> tantivy::Result<()> {
+    let inverted = reader.inverted_index(term.field())?;
+    if let Some(mut postings) = inverted.read_block_postings(term, option)? {
+        while !postings.docs().is_empty() {
+            f(postings.docs(), postings.freqs());
             postings.advance();
         }
     }
