@@ -9,8 +9,9 @@ use tantivy::indexer::UserOperation;
 use tantivy::schema::Facet as FacetPath;
 use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument};
 
-use super::IndexError;
+use super::live::doc_ords;
 use super::schema::{self, Fields};
+use super::{IndexError, word_scores};
 use crate::content::{Entry, Library};
 use crate::facet::Facet;
 
@@ -117,7 +118,14 @@ fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
     writer.commit()?;
     merge_in_ord_order(&index, &mut writer)?;
     writer.wait_merging_threads()?;
-    Ok(())
+    let searcher = (index.reader_builder())
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?
+        .searcher();
+    let ords = (searcher.segment_readers().iter())
+        .map(doc_ords)
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    word_scores::write(dir, &searcher, &fields.searched(), &ords)
 }
 
 /// Merges the committed segments into one, in the order of the entries

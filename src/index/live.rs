@@ -10,12 +10,13 @@ use std::path::Path;
 use fixedbitset::FixedBitSet;
 use tantivy::schema::{Facet as FacetPath, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocSet, Index, ReloadPolicy, Searcher, TERMINATED, Term};
+use tantivy::{DocSet, Index, ReloadPolicy, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::IndexError;
 use super::ages::AgeGroups;
 use super::build::version_dir;
 use super::schema::{self, Fields};
+use super::word_scores::WordScores;
 use crate::content::Library;
 use crate::facet::{Facet, FacetValue, Matching};
 
@@ -45,6 +46,8 @@ pub struct LiveIndex {
     /// Per segment, each document's entry ord: hits join back to entries
     /// through this instead of a fast-field read per match.
     pub(crate) doc_ords: Vec<std::sync::Arc<[u32]>>,
+    /// Each common word's score in every entry it occurs in.
+    pub(crate) word_scores: WordScores,
     /// Half-open age range of each entry, by ord.
     pub(crate) ages: Vec<(u8, u8)>,
     /// The same, grouped by range: age filters read these.
@@ -134,8 +137,10 @@ impl LiveIndex {
             .tokenizers()
             .get(schema::TOKENIZER)
             .ok_or(IndexError::Tokenizer(schema::TOKENIZER))?;
+        let word_scores = WordScores::open(&dir)?;
         Ok(LiveIndex {
             library,
+            word_scores,
             version: version.to_string(),
             searcher,
             fields,
@@ -194,13 +199,12 @@ fn read_columns(searcher: &Searcher, n: usize) -> Result<Columns, IndexError> {
     };
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let ord = fast.u64("ord")?.first_or_default_col(0);
+        let ords = doc_ords(segment)?;
         let age_min = fast.u64("age_min")?.first_or_default_col(0);
         let age_end = fast.u64("age_end")?.first_or_default_col(0);
         let reviewed = fast.i64("reviewed")?.first_or_default_col(0);
-        let mut ords = Vec::with_capacity(segment.max_doc() as usize);
-        for doc in 0..segment.max_doc() {
-            let o = ord.get_val(doc) as usize;
+        for (doc, &o) in (0..).zip(&ords) {
+            let o = o as usize;
             if o >= n {
                 return Err(IndexError::Mismatch {
                     indexed: o as u64,
@@ -210,11 +214,19 @@ fn read_columns(searcher: &Searcher, n: usize) -> Result<Columns, IndexError> {
             let clamp = |v: u64| v.min(u8::MAX.into()) as u8;
             columns.ages[o] = (clamp(age_min.get_val(doc)), clamp(age_end.get_val(doc)));
             columns.reviewed[o] = reviewed.get_val(doc);
-            ords.push(o as u32);
         }
         columns.ords.push(ords);
     }
     Ok(columns)
+}
+
+/// Each document's entry ord, in one segment (an ord too large for a u32
+/// becomes one past any bank's entries).
+pub(super) fn doc_ords(segment: &SegmentReader) -> tantivy::Result<Vec<u32>> {
+    let ord = segment.fast_fields().u64("ord")?.first_or_default_col(0);
+    Ok((0..segment.max_doc())
+        .map(|doc| ord.get_val(doc).min(u32::MAX.into()) as u32)
+        .collect())
 }
 
 /// The entries whose documents hold `term`, as a bitset over ords.

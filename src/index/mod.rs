@@ -5,11 +5,13 @@ mod ages;
 mod build;
 mod live;
 pub mod schema;
+pub(crate) mod word_scores;
 
 use std::path::{Path, PathBuf};
 
 pub use build::{build_and_swap, current_version, is_current};
 pub use live::{FacetPostings, LiveIndex};
+pub(crate) use word_scores::for_each_block;
 
 use crate::content::{self, Freshness, Library};
 

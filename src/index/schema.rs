@@ -2,6 +2,7 @@
 //! facet, the exact area ids (areas match upwards as well as downwards, which
 //! a facet path cannot express), and fast fields for ages and dates.
 
+use tantivy::Score;
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
@@ -132,7 +133,28 @@ pub struct Fields {
     facets: [Field; Facet::COUNT],
 }
 
+/// The weight of a word's BM25 in each field a typed word is looked for
+/// in: title above summary and topic names above body and provider.
+const SEARCHED_BOOSTS: [Score; 5] = [3.0, 2.0, 2.0, 1.0, 1.0];
+
+/// What a version holds besides tantivy's files, by format: a change makes
+/// every version be rebuilt (see [`digest`]).
+const VERSION_FORMAT: u32 = 2;
+
 impl Fields {
+    /// The fields a typed word is looked for in, with their weights, in the
+    /// order a word's scores in them are added.
+    pub fn searched(&self) -> [(Field, Score); 5] {
+        let fields = [
+            self.title,
+            self.summary,
+            self.topics_text,
+            self.body,
+            self.provider,
+        ];
+        std::array::from_fn(|i| (fields[i], SEARCHED_BOOSTS[i]))
+    }
+
     pub fn facet(&self, facet: Facet) -> Field {
         self.facets[Facet::ALL
             .iter()
@@ -165,7 +187,8 @@ pub fn build() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-/// A short hash of the schema: an index built with another schema (an older
+/// A short hash of the schema, the fields' weights (the word scores hold
+/// them) and the version format: an index built with others (an older
 /// program, a facet since added) is rebuilt, never opened.
 pub fn digest() -> String {
     use std::hash::{Hash, Hasher};
@@ -174,6 +197,8 @@ pub fn digest() -> String {
     serde_json::to_string(&schema)
         .unwrap_or_default()
         .hash(&mut hasher);
+    SEARCHED_BOOSTS.map(f32::to_bits).hash(&mut hasher);
+    VERSION_FORMAT.hash(&mut hasher);
     format!("{:08x}", hasher.finish() as u32)
 }
 

@@ -177,7 +177,7 @@ impl Engine {
             &extra,
             &text,
             &results,
-        )?;
+        );
         let hits = self.hits(&page, text.as_ref())?;
 
         let suggestions = if total == 0 {
@@ -212,7 +212,7 @@ impl Engine {
         extra: &filters::Extra,
         text: &Option<TextMatches>,
         results: &FixedBitSet,
-    ) -> Result<Vec<(usize, f32)>, SearchError> {
+    ) -> Vec<(usize, f32)> {
         let index = &self.index;
         let start = (request.page - 1) * request.per_page;
         let by_relevance = matches!(request.sort, Sort::Relevance);
@@ -226,10 +226,10 @@ impl Engine {
                 for ord in results.ones() {
                     top.offer(ord, lifts.score(ord, 0.0));
                 }
-                return Ok(top.into_sorted().into_iter().skip(start).collect());
+                return top.into_sorted().into_iter().skip(start).collect();
             }
             let ords = rank::page_presorted(index, results, request);
-            return Ok(ords.into_iter().map(|ord| (ord, 0.0)).collect());
+            return ords.into_iter().map(|ord| (ord, 0.0)).collect();
         };
         // Naming a school year, key stage or age (not just a phase) is how
         // teachers ask for classroom material; one child's age ("a six year
@@ -247,12 +247,12 @@ impl Engine {
             .with_concepts(text.concept_lifts(index))
             .with_intents(self.intent_targets.lifted(&interpretation.intents));
         if by_relevance {
-            let best = text.best(index, results, &lifts, start + request.per_page)?;
-            return Ok(best.into_iter().skip(start).collect());
+            let best = text.best(index, results, &lifts, start + request.per_page);
+            return best.into_iter().skip(start).collect();
         }
         let ords = rank::page_presorted(index, results, request);
-        let scores = text.scores_of(index, &ords, &lifts)?;
-        Ok(ords.into_iter().zip(scores).collect())
+        let scores = text.scores_of(&ords, &lifts);
+        ords.into_iter().zip(scores).collect()
     }
 
     /// The page's hits with their snippets: only these bodies are read

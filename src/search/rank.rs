@@ -17,22 +17,6 @@ use crate::content::Kind;
 use crate::facet::Facet;
 use crate::index::LiveIndex;
 
-/// BM25 weight of each searched field: title above summary and topic
-/// names above body and provider.
-pub(super) const FIELD_BOOSTS: [(TextField, f32); 3] = [
-    (TextField::Title, 3.0),
-    (TextField::Summary, 2.0),
-    (TextField::Topics, 2.0),
-];
-
-/// The text fields a weight can be given to.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum TextField {
-    Title,
-    Summary,
-    Topics,
-}
-
 /// How much a named concept lifts the entries tagged with it.
 pub(super) fn concept_weight(facet: Facet) -> f32 {
     match facet {

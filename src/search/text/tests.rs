@@ -25,24 +25,29 @@ fn generated() -> (Engine, tempfile::TempDir) {
     (Engine::new(live).unwrap(), tmp)
 }
 
-/// Every match scored, then sorted: the order the pruning must reproduce.
+/// Every match scored by tantivy, then sorted: the order the ranking must
+/// reproduce.
 fn model(
-    text: &TextMatches,
-    index: &LiveIndex,
+    engine: &Engine,
+    q: &str,
     results: &FixedBitSet,
     lifts: &Lifts<'_>,
     k: usize,
 ) -> Vec<(usize, f32)> {
+    let index = &engine.index;
     let typed = (index.searcher)
-        .search(&*text.typed, &AllMatches(&index.doc_ords))
+        .search(&*typed_query(engine, q), &AllMatches(&index.doc_ords))
         .unwrap();
     let mut total: HashMap<usize, f32> = HashMap::new();
     for (ord, score) in typed {
-        total.insert(ord as usize, score + text.side_score(ord as usize));
+        *total.entry(ord as usize).or_default() += score;
     }
-    let named = text.synonyms.iter().map(|m| m.0 as usize);
-    for ord in named.chain(text.prefixed.ones()) {
-        total.entry(ord).or_insert(text.side_score(ord));
+    let side = SideMatches::new(engine, q, &concepts(q, &engine.lexicon)).unwrap();
+    for &(ord, score) in &side.synonyms {
+        *total.entry(ord as usize).or_default() += score;
+    }
+    for ord in side.prefixed.ones() {
+        *total.entry(ord).or_default() += PREFIX_BOOST;
     }
     let best = total.values().copied().fold(0.0, f32::max);
     let mut all: Vec<(usize, f32)> = results
@@ -62,9 +67,9 @@ fn model(
 
 /// Equal up to float rounding: the same scores, and the same entries
 /// wherever the scores are not tied within rounding.
-fn assert_same(pruned: &[(usize, f32)], model: &[(usize, f32)], what: &str) {
-    assert_eq!(pruned.len(), model.len(), "{what}: how many");
-    for (i, (p, m)) in pruned.iter().zip(model).enumerate() {
+fn assert_same(page: &[(usize, f32)], model: &[(usize, f32)], what: &str) {
+    assert_eq!(page.len(), model.len(), "{what}: how many");
+    for (i, (p, m)) in page.iter().zip(model).enumerate() {
         assert!(
             (p.1 - m.1).abs() < 1e-5,
             "{what}: score {i}: {p:?} vs {m:?}"
@@ -76,7 +81,7 @@ fn assert_same(pruned: &[(usize, f32)], model: &[(usize, f32)], what: &str) {
 }
 
 #[test]
-fn pruned_ranking_equals_scoring_every_match() {
+fn the_page_is_every_match_sorted() {
     let (engine, _tmp) = generated();
     let index = &engine.index;
     let targets = IntentTargets::new(index);
@@ -100,11 +105,9 @@ fn pruned_ranking_equals_scoring_every_match() {
         "age=14&area=staffordshire",
         "sector=secondary&kind=resource",
     ];
-    let mut pruned_any = false;
-    let mut both_ways = [false; 2];
+    let mut skipped_any = false;
     for q in queries {
         let text = text_matches(&engine, q).unwrap().expect("text");
-        both_ways[usize::from(text.all_scored.is_some())] = true;
         for filter in filters {
             let request = SearchRequest::from_query(filter, index).unwrap();
             let filters = Filters::new(index, &request, &Extra::default());
@@ -115,16 +118,15 @@ fn pruned_ranking_equals_scoring_every_match() {
                     .with_intents(targets.lifted(&intents));
                 for k in [1, 10, 40] {
                     let what = format!("{q:?} {filter:?} class={for_class} k={k}");
-                    let pruned = text.best(index, &results, &lifts, k).unwrap();
-                    let model = model(&text, index, &results, &lifts, k);
-                    pruned_any |= results.count_ones(..) > 4 * k;
-                    assert_same(&pruned, &model, &what);
+                    let page = text.best(index, &results, &lifts, k);
+                    let model = model(&engine, q, &results, &lifts, k);
+                    skipped_any |= results.count_ones(..) > 4 * k;
+                    assert_same(&page, &model, &what);
                 }
             }
         }
     }
-    assert!(pruned_any, "some searches match far more than a page");
-    assert_eq!(both_ways, [true, true], "pruned and wholly scored texts");
+    assert!(skipped_any, "some searches match far more than a page");
 }
 
 #[test]
@@ -135,9 +137,9 @@ fn a_page_in_title_order_has_its_relevance_scores() {
     let request = SearchRequest::from_query("key_stage=ks3", index).unwrap();
     let lifts = Lifts::new(index, &request, &Extra::default(), true)
         .with_concepts(text.concept_lifts(index));
-    let all = text.best(index, &text.bits, &lifts, index.len()).unwrap();
+    let all = text.best(index, &text.bits, &lifts, index.len());
     let ords: Vec<usize> = all.iter().rev().take(7).map(|m| m.0).collect();
-    let scores = text.scores_of(index, &ords, &lifts).unwrap();
+    let scores = text.scores_of(&ords, &lifts);
     for (ord, score) in ords.iter().zip(scores) {
         let expected = all.iter().find(|m| m.0 == *ord).unwrap().1;
         assert!(
@@ -169,65 +171,53 @@ fn flattening_keeps_required_and_excluded_words() {
 fn scoring_a_clause_at_a_time_gives_tantivys_scores() {
     let (engine, _tmp) = generated();
     let index = &engine.index;
+    let n = index.len();
+    // Common words (kept word scores), a rarer one and one nowhere (from
+    // the postings), a word in one field, a word twice, a phrase and
+    // required and excluded words (through tantivy).
     let texts = [
         "consent",
         "harmful sexual behaviour",
         "online safety lesson for year 4",
+        "sexting consent",
+        "nosuchword consent",
+        "title:consent governors",
+        "consent consent lesson",
         "\"peer on peer\" abuse",
         "+consent -lesson",
-        "nosuchword consent",
     ];
+    let kept = |word: &str| index.word_scores.for_each(word.as_bytes(), |_, _| ());
+    assert!(kept("consent") && kept("lesson"), "common words are kept");
+    assert!(!kept("sext") && !kept("nosuchword"), "rare words are not");
     for q in texts {
-        let typed = flatten(engine.parsers.typed.parse_query_lenient(q).0);
-        let mut ours = score_every_match(index, &*typed).unwrap();
+        let typed = typed_query(&engine, q);
+        let mut scores = vec![0.0; n];
+        let mut bits = FixedBitSet::with_capacity(n);
+        score_every_match(index, &*typed, &mut scores, &mut bits).unwrap();
         let mut tantivys = (index.searcher)
             .search(&*typed, &AllMatches(&index.doc_ords))
             .unwrap();
-        ours.sort_unstable_by_key(|m| m.0);
         tantivys.sort_unstable_by_key(|m| m.0);
-        assert!(!ours.is_empty(), "{q:?} matches");
-        assert_eq!(ours.len(), tantivys.len(), "{q:?}");
-        for (o, t) in ours.iter().zip(&tantivys) {
+        assert!(!tantivys.is_empty(), "{q:?} matches");
+        let ours: Vec<u32> = bits.ones().map(|ord| ord as u32).collect();
+        let theirs: Vec<u32> = tantivys.iter().map(|m| m.0).collect();
+        assert_eq!(ours, theirs, "{q:?}: the matches");
+        for &(ord, score) in &tantivys {
             // The same terms summed, in an order tantivy's union changes
             // as clauses run out: equal up to the rounding of a sum.
-            let rounding = 1e-6 * t.1.abs();
+            let ours = scores[ord as usize];
             assert!(
-                o.0 == t.0 && (o.1 - t.1).abs() <= rounding,
-                "{q:?}: {o:?} {t:?}"
+                (ours - score).abs() <= 1e-6 * score.abs(),
+                "{q:?} {ord}: {ours} {score}"
             );
         }
     }
 }
 
 #[test]
-fn a_terms_matches_read_off_its_postings_are_tantivys() {
-    let (engine, _tmp) = generated();
-    let index = &engine.index;
-    let n = index.len();
-    for q in ["consent", "helpline", "governors", "nosuchword"] {
-        let typed = flatten(engine.parsers.typed.parse_query_lenient(q).0);
-        for (_, clause) in clauses(&*typed) {
-            let (term, _) = one_term(index, clause).expect("one term a clause");
-            let mut ours = FixedBitSet::with_capacity(n);
-            add_matches(index, &term, &mut ours).unwrap();
-            let tantivys = (index.searcher)
-                .search(clause, &MatchSet(&index.doc_ords, n))
-                .unwrap();
-            assert_eq!(ours, tantivys, "{q:?} {term:?}");
-        }
-    }
-    let consent = text_matches(&engine, "consent").unwrap().unwrap();
-    assert!(consent.bits.count_ones(..) > 100, "a common word matches");
-}
-
-#[test]
 fn a_boost_typed_into_the_text_counts() {
     let (engine, _tmp) = generated();
-    let score_of = |q: &str| {
-        let text = text_matches(&engine, q).unwrap().unwrap();
-        let all = text.all_scored.expect("two words: every match scored");
-        all.iter().map(|m| m.1).fold(0.0, f32::max)
-    };
+    let score_of = |q: &str| text_matches(&engine, q).unwrap().unwrap().best;
     let plain = score_of("title:consent governors");
     let boosted = score_of("title:consent^4 governors");
     // Ignoring the boost would leave the best score where it was.
