@@ -27,6 +27,7 @@ use std::path::Path;
 use fixedbitset::FixedBitSet;
 use rustc_hash::FxHashMap;
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
@@ -226,16 +227,24 @@ pub(crate) fn for_each_block(
     reader: &SegmentReader,
     term: &Term,
     option: IndexRecordOption,
-    mut f: impl FnMut(&[DocId], &[u32]),
+    f: impl FnMut(&[DocId], &[u32]),
 ) -> tantivy::Result<()> {
     let inverted = reader.inverted_index(term.field())?;
-    if let Some(mut postings) = inverted.read_block_postings(term, option)? {
-        while !postings.docs().is_empty() {
-            f(postings.docs(), postings.freqs());
-            postings.advance();
-        }
+    if let Some(postings) = inverted.read_block_postings(term, option)? {
+        for_each_block_of(postings, f);
     }
     Ok(())
+}
+
+/// Calls `f` with each block of postings, as [`for_each_block`] does.
+pub(crate) fn for_each_block_of(
+    mut postings: BlockSegmentPostings,
+    mut f: impl FnMut(&[DocId], &[u32]),
+) {
+    while !postings.docs().is_empty() {
+        f(postings.docs(), postings.freqs());
+        postings.advance();
+    }
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@
 use fixedbitset::FixedBitSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Occur,
-    PhrasePrefixQuery, Query, QueryParser, TermQuery,
+    Bm25Weight, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Occur, Query,
+    QueryParser, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term as TantivyTerm};
@@ -23,10 +23,14 @@ use super::rank::{Lifts, PREFIX_BOOST, SYNONYM_BOOST, TopK, concept_weight};
 use super::tokens::{tokenize, without_stopwords};
 use super::{Engine, Lexicon, snippet};
 use crate::facet::Facet;
-use crate::index::{LiveIndex, for_each_block};
+use crate::index::{LiveIndex, for_each_block, for_each_block_of};
 
 /// Shortest last word completed as a prefix.
 const MIN_PREFIX_CHARS: usize = 3;
+
+/// Most words a prefix is completed to in a field, in byte order: as many
+/// as tantivy's phrase prefix query expands to.
+const MAX_COMPLETIONS: usize = 50;
 
 /// The query parsers of an index version, each field weighted as
 /// [`Fields::searched`] says.
@@ -199,12 +203,10 @@ impl SideMatches {
         // Completions are looked for where a result list shows them (title,
         // summary, topic names), and score a constant: their set is enough.
         let prefix = last_word_prefix(lexicon, q);
-        let mut prefixed = FixedBitSet::with_capacity(index.len());
-        for query in prefix.iter().flat_map(|p| prefix_queries(index, p)) {
-            let found =
-                (index.searcher).search(&*query, &MatchSet(&index.doc_ords, index.len()))?;
-            prefixed.union_with(&found);
-        }
+        let prefixed = match &prefix {
+            Some(prefix) => completions(index, prefix)?,
+            None => FixedBitSet::with_capacity(index.len()),
+        };
         Ok(SideMatches {
             synonyms,
             prefixed,
@@ -441,82 +443,40 @@ fn last_word_prefix(lexicon: &Lexicon, q: &str) -> Option<String> {
     })
 }
 
-/// Completions are looked for where a result list shows them (title,
-/// summary, topic names): expanding a prefix through every body cost more
-/// than the rest of the search. A query per field.
-fn prefix_queries(index: &LiveIndex, prefix: &str) -> Vec<Box<dyn Query>> {
-    let fields = [
-        index.fields.title,
-        index.fields.summary,
-        index.fields.topics_text,
-    ];
-    fields
-        .into_iter()
-        .map(|field| {
-            Box::new(PhrasePrefixQuery::new(vec![TantivyTerm::from_field_text(
-                field, prefix,
-            )])) as Box<dyn Query>
-        })
-        .collect()
-}
-
-/// Collects every match, without scoring, as a bitset over entry ords
-/// (the ords given per segment, by document; the second field: how many
-/// entries).
-struct MatchSet<'a>(&'a [std::sync::Arc<[u32]>], usize);
-
-struct SegmentMatchSet {
-    ords: std::sync::Arc<[u32]>,
-    bits: FixedBitSet,
-}
-
-impl Collector for MatchSet<'_> {
-    type Fruit = FixedBitSet;
-    type Child = SegmentMatchSet;
-
-    fn for_segment(
-        &self,
-        segment_ord: SegmentOrdinal,
-        _: &SegmentReader,
-    ) -> tantivy::Result<SegmentMatchSet> {
-        Ok(SegmentMatchSet {
-            ords: segment_ords(self.0, segment_ord)?,
-            bits: FixedBitSet::with_capacity(self.1),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<FixedBitSet>) -> tantivy::Result<FixedBitSet> {
-        let mut fruits = fruits.into_iter();
-        let mut bits = fruits
-            .next()
-            .unwrap_or_else(|| FixedBitSet::with_capacity(self.1));
-        fruits.for_each(|more| bits.union_with(&more));
-        Ok(bits)
-    }
-}
-
-impl SegmentCollector for SegmentMatchSet {
-    type Fruit = FixedBitSet;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.collect_block(&[doc]);
-    }
-
-    fn collect_block(&mut self, docs: &[DocId]) {
-        for &doc in docs {
-            if let Some(&ord) = self.ords.get(doc as usize) {
-                self.bits.insert(ord as usize);
+/// The entries whose title, summary or topic names hold a word beginning
+/// with `prefix` (the first [`MAX_COMPLETIONS`] such words of a field),
+/// read off the words' postings. Completions are looked for where a
+/// result list shows them: expanding a prefix through every body cost more
+/// than the rest of the search.
+fn completions(index: &LiveIndex, prefix: &str) -> tantivy::Result<FixedBitSet> {
+    let mut bits = FixedBitSet::with_capacity(index.len());
+    let f = &index.fields;
+    for field in [f.title, f.summary, f.topics_text] {
+        for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
+            let ords = &index.doc_ords[segment];
+            let alive = reader.alive_bitset();
+            let inverted = reader.inverted_index(field)?;
+            let mut words = inverted.terms().range().ge(prefix).into_stream()?;
+            let mut expanded = 0;
+            while expanded < MAX_COMPLETIONS
+                && words.advance()
+                && words.key().starts_with(prefix.as_bytes())
+            {
+                expanded += 1;
+                let postings = inverted
+                    .read_block_postings_from_terminfo(words.value(), IndexRecordOption::Basic)?;
+                for_each_block_of(postings, |docs, _| {
+                    for &doc in docs {
+                        let live = alive.is_none_or(|alive| alive.is_alive(doc));
+                        if let (true, Some(&ord)) = (live, ords.get(doc as usize)) {
+                            bits.insert(ord as usize);
+                        }
+                    }
+                });
             }
         }
     }
-
-    fn harvest(self) -> FixedBitSet {
-        self.bits
-    }
+    Ok(bits)
 }
 
 fn segment_ords(

@@ -223,3 +223,26 @@ fn a_boost_typed_into_the_text_counts() {
     // Ignoring the boost would leave the best score where it was.
     assert!(boosted > 1.5 * plain, "{plain} then {boosted}");
 }
+
+#[test]
+fn completions_are_tantivys_phrase_prefix_matches() {
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::PhrasePrefixQuery;
+    let (engine, _tmp) = generated();
+    let index = &engine.index;
+    let f = &index.fields;
+    // "s" completes to more words than are expanded.
+    for prefix in ["safeguar", "consent", "abus", "s", "zzz"] {
+        let mut tantivys = FixedBitSet::with_capacity(index.len());
+        for field in [f.title, f.summary, f.topics_text] {
+            let term = TantivyTerm::from_field_text(field, prefix);
+            let query = PhrasePrefixQuery::new(vec![term]);
+            for doc in index.searcher.search(&query, &DocSetCollector).unwrap() {
+                let ords = &index.doc_ords[doc.segment_ord as usize];
+                tantivys.insert(ords[doc.doc_id as usize] as usize);
+            }
+        }
+        assert_eq!(completions(index, prefix).unwrap(), tantivys, "{prefix:?}");
+        assert_eq!(tantivys.is_clear(), prefix == "zzz", "{prefix:?}");
+    }
+}
