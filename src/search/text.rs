@@ -306,10 +306,11 @@ fn score_every_match(
             None => others.push(clause.weight(scoring)?),
         }
     }
+    // Every match of a one-term clause scores above 0 (BM25 of a word
+    // that occurs): its entry is marked afterwards, from the scores.
     let mut add = |ord: usize, score: Score| {
         if let Some(total) = scores.get_mut(ord) {
             *total += score;
-            bits.insert(ord);
         }
     };
     let searched = index.fields.searched();
@@ -339,6 +340,7 @@ fn score_every_match(
             }
         }
     }
+    mark_scored(scores, bits.as_mut_slice());
     for weight in &others {
         for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
             let ords = &index.doc_ords[segment];
@@ -346,12 +348,35 @@ fn score_every_match(
             weight.for_each(reader, &mut |doc, score| {
                 let live = alive.is_none_or(|alive| alive.is_alive(doc));
                 if let (true, Some(&ord)) = (live, ords.get(doc as usize)) {
-                    add(ord as usize, score);
+                    scores[ord as usize] += score;
+                    bits.insert(ord as usize);
                 }
             })?;
         }
     }
     Ok(())
+}
+
+/// Marks in `blocks` (a bitset's) every entry with a score above 0: a
+/// block of 64 scores at a time, which the compiler turns into a few
+/// vector comparisons.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
+fn mark_scored(scores: &[Score], blocks: &mut [usize]) {
+    const BLOCK: usize = usize::BITS as usize;
+    let mark = |chunk: &[Score]| {
+        (chunk.iter().enumerate()).fold(0, |b, (i, &s)| b | (usize::from(s > 0.0) << i))
+    };
+    let whole = scores.chunks_exact(BLOCK);
+    let rest = whole.remainder();
+    let mut blocks = blocks.iter_mut();
+    // `whole` first: zip asks it first, so the block for the rest is left.
+    for (chunk, block) in whole.zip(blocks.by_ref()) {
+        let chunk: &[Score; BLOCK] = chunk.try_into().expect("a whole block");
+        *block |= mark(chunk);
+    }
+    if let Some(block) = blocks.next() {
+        *block |= mark(rest);
+    }
 }
 
 /// A clause that is one term: the term, and its field's boost.

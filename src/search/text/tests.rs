@@ -246,3 +246,19 @@ fn completions_are_tantivys_phrase_prefix_matches() {
         assert_eq!(tantivys.is_clear(), prefix == "zzz", "{prefix:?}");
     }
 }
+
+#[test]
+fn every_scored_entry_is_marked() {
+    // Scores around every block edge, and a bitset with a part block.
+    for n in [1, 63, 64, 65, 130] {
+        let scores: Vec<Score> = (0..n)
+            .map(|i| if i % 3 == 0 { 0.0 } else { i as f32 })
+            .collect();
+        let mut bits = FixedBitSet::with_capacity(n);
+        bits.insert(0);
+        mark_scored(&scores, bits.as_mut_slice());
+        let marked: Vec<usize> = bits.ones().collect();
+        let expected: Vec<usize> = (0..n).filter(|i| i % 3 != 0 || *i == 0).collect();
+        assert_eq!(marked, expected, "{n}");
+    }
+}
