@@ -264,11 +264,18 @@ impl TextMatches {
         let mut top = TopK::new(index, k);
         let lift_max = lifts.max();
         let mut below = Score::MIN;
-        for ord in results.ones() {
-            if self.scores[ord] > below {
-                top.offer(ord, lifts.score(ord, self.normalised(ord)));
-                if let Some(bar) = top.bar().filter(|_| self.best > 0.0) {
-                    below = (bar - lift_max - 2.0 * SLACK) * self.best;
+        let blocks = results.as_slice().iter().zip(self.scores.chunks(BLOCK));
+        for (i, (&block, scores)) in blocks.enumerate() {
+            // The block's results above the bar as it stands: it only rises.
+            let mut candidates = block & above(scores, below);
+            while candidates != 0 {
+                let ord = i * BLOCK + candidates.trailing_zeros() as usize;
+                candidates &= candidates - 1;
+                if self.scores[ord] > below {
+                    top.offer(ord, lifts.score(ord, self.normalised(ord)));
+                    if let Some(bar) = top.bar().filter(|_| self.best > 0.0) {
+                        below = (bar - lift_max - 2.0 * SLACK) * self.best;
+                    }
                 }
             }
         }
@@ -357,25 +364,26 @@ fn score_every_match(
     Ok(())
 }
 
-/// Marks in `blocks` (a bitset's) every entry with a score above 0: a
-/// block of 64 scores at a time, which the compiler turns into a few
-/// vector comparisons.
-#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
+/// Marks in `blocks` (a bitset's) every entry with a score above 0.
 fn mark_scored(scores: &[Score], blocks: &mut [usize]) {
-    const BLOCK: usize = usize::BITS as usize;
-    let mark = |chunk: &[Score]| {
-        (chunk.iter().enumerate()).fold(0, |b, (i, &s)| b | (usize::from(s > 0.0) << i))
-    };
-    let whole = scores.chunks_exact(BLOCK);
-    let rest = whole.remainder();
-    let mut blocks = blocks.iter_mut();
-    // `whole` first: zip asks it first, so the block for the rest is left.
-    for (chunk, block) in whole.zip(blocks.by_ref()) {
-        let chunk: &[Score; BLOCK] = chunk.try_into().expect("a whole block");
-        *block |= mark(chunk);
+    for (block, chunk) in blocks.iter_mut().zip(scores.chunks(BLOCK)) {
+        *block |= above(chunk, 0.0);
     }
-    if let Some(block) = blocks.next() {
-        *block |= mark(rest);
+}
+
+/// Entries a bitset block holds.
+const BLOCK: usize = usize::BITS as usize;
+
+/// Which of a block's scores (at most [`BLOCK`]) are above `floor`, as the
+/// block's bits. A whole block is a few vector comparisons.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
+fn above(scores: &[Score], floor: Score) -> usize {
+    let mark = |chunk: &[Score]| {
+        (chunk.iter().enumerate()).fold(0, |b, (i, &s)| b | (usize::from(s > floor) << i))
+    };
+    match <&[Score; BLOCK]>::try_from(scores) {
+        Ok(whole) => mark(whole),
+        Err(_) => mark(scores),
     }
 }
 
