@@ -27,10 +27,11 @@ use std::path::Path;
 use fixedbitset::FixedBitSet;
 use rustc_hash::FxHashMap;
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
+use tantivy::fastfield::AliveBitSet;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocId, Score, Searcher, Term};
 
 use super::IndexError;
 
@@ -156,21 +157,12 @@ pub(crate) fn write(
         };
         for &(field, boost) in searched {
             let term = Term::from_field_text(field, text);
-            let bm25 =
-                Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?.boost_by(boost);
-            for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-                let fieldnorms = reader.get_fieldnorms_reader(field)?;
-                let alive = reader.alive_bitset();
-                for_each_block(reader, &term, IndexRecordOption::WithFreqs, |docs, tfs| {
-                    for (&doc, &tf) in docs.iter().zip(tfs) {
-                        let live = alive.is_none_or(|alive| alive.is_alive(doc));
-                        if let (true, Some(&ord)) = (live, ords[segment].get(doc as usize)) {
-                            totals[ord as usize] += bm25.score(fieldnorms.fieldnorm_id(doc), tf);
-                            found.insert(ord as usize);
-                        }
-                    }
-                })?;
-            }
+            for_each_score(searcher, ords, &term, boost, |ord, score| {
+                if let Some(total) = totals.get_mut(ord) {
+                    *total += score;
+                    found.insert(ord);
+                }
+            })?;
         }
         let mut pairs = 0u32;
         for ord in found.ones() {
@@ -220,23 +212,46 @@ fn common_words(
     Ok(words.into_iter().collect())
 }
 
-/// Calls `f` with each block of a term's postings in a segment: the
-/// documents and their term frequencies (meaningless unless `option`
-/// reads them).
-pub(crate) fn for_each_block(
-    reader: &SegmentReader,
+/// Calls `f` with each live entry a term occurs in, by ord, and the
+/// term's BM25 there times `boost`: tantivy's own weight, as its term query
+/// scores (`ords`: each segment's entry ords by document).
+pub(crate) fn for_each_score<O: AsRef<[u32]>>(
+    searcher: &Searcher,
+    ords: &[O],
     term: &Term,
-    option: IndexRecordOption,
-    f: impl FnMut(&[DocId], &[u32]),
+    boost: Score,
+    mut f: impl FnMut(usize, Score),
 ) -> tantivy::Result<()> {
-    let inverted = reader.inverted_index(term.field())?;
-    if let Some(postings) = inverted.read_block_postings(term, option)? {
-        for_each_block_of(postings, f);
+    let bm25 = Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(boost);
+    for (reader, ords) in searcher.segment_readers().iter().zip(ords) {
+        let inverted = reader.inverted_index(term.field())?;
+        let Some(postings) = inverted.read_block_postings(term, IndexRecordOption::WithFreqs)?
+        else {
+            continue;
+        };
+        let fieldnorms = reader.get_fieldnorms_reader(term.field())?;
+        let alive = reader.alive_bitset();
+        for_each_block_of(postings, |docs, tfs| {
+            for (&doc, &tf) in docs.iter().zip(tfs) {
+                if let Some(ord) = live_ord(alive, ords.as_ref(), doc) {
+                    f(ord, bm25.score(fieldnorms.fieldnorm_id(doc), tf));
+                }
+            }
+        });
     }
     Ok(())
 }
 
-/// Calls `f` with each block of postings, as [`for_each_block`] does.
+/// The entry ord of a segment's document, unless it was deleted.
+pub(crate) fn live_ord(alive: Option<&AliveBitSet>, ords: &[u32], doc: DocId) -> Option<usize> {
+    let live = alive.is_none_or(|alive| alive.is_alive(doc));
+    (ords.get(doc as usize))
+        .filter(|_| live)
+        .map(|&ord| ord as usize)
+}
+
+/// Calls `f` with each block of postings: the documents and their term
+/// frequencies (meaningless unless the postings were read with them).
 pub(crate) fn for_each_block_of(
     mut postings: BlockSegmentPostings,
     mut f: impl FnMut(&[DocId], &[u32]),

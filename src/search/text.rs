@@ -12,8 +12,8 @@
 use fixedbitset::FixedBitSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Occur, Query,
-    QueryParser, TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Occur, Query, QueryParser,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term as TantivyTerm};
@@ -23,7 +23,7 @@ use super::rank::{Lifts, PREFIX_BOOST, SYNONYM_BOOST, TopK, concept_weight};
 use super::tokens::{tokenize, without_stopwords};
 use super::{Engine, Lexicon, snippet};
 use crate::facet::Facet;
-use crate::index::{LiveIndex, for_each_block, for_each_block_of};
+use crate::index::{LiveIndex, for_each_block_of, for_each_score, live_ord};
 
 /// Shortest last word completed as a prefix.
 const MIN_PREFIX_CHARS: usize = 3;
@@ -330,21 +330,7 @@ fn score_every_match(
             continue;
         }
         for (term, boost) in clauses {
-            let bm25 = Bm25Weight::for_terms(&index.searcher, std::slice::from_ref(&term))?;
-            let bm25 = bm25.boost_by(boost);
-            for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
-                let fieldnorms = reader.get_fieldnorms_reader(term.field())?;
-                let ords = &index.doc_ords[segment];
-                let alive = reader.alive_bitset();
-                for_each_block(reader, &term, IndexRecordOption::WithFreqs, |docs, tfs| {
-                    for (&doc, &tf) in docs.iter().zip(tfs) {
-                        let live = alive.is_none_or(|alive| alive.is_alive(doc));
-                        if let (true, Some(&ord)) = (live, ords.get(doc as usize)) {
-                            add(ord as usize, bm25.score(fieldnorms.fieldnorm_id(doc), tf));
-                        }
-                    }
-                })?;
-            }
+            for_each_score(&index.searcher, &index.doc_ords, &term, boost, &mut add)?;
         }
     }
     mark_scored(scores, bits.as_mut_slice());
@@ -353,10 +339,9 @@ fn score_every_match(
             let ords = &index.doc_ords[segment];
             let alive = reader.alive_bitset();
             weight.for_each(reader, &mut |doc, score| {
-                let live = alive.is_none_or(|alive| alive.is_alive(doc));
-                if let (true, Some(&ord)) = (live, ords.get(doc as usize)) {
-                    scores[ord as usize] += score;
-                    bits.insert(ord as usize);
+                if let Some(ord) = live_ord(alive, ords, doc) {
+                    scores[ord] += score;
+                    bits.insert(ord);
                 }
             })?;
         }
@@ -500,9 +485,8 @@ fn completions(index: &LiveIndex, prefix: &str) -> tantivy::Result<FixedBitSet> 
                     .read_block_postings_from_terminfo(words.value(), IndexRecordOption::Basic)?;
                 for_each_block_of(postings, |docs, _| {
                     for &doc in docs {
-                        let live = alive.is_none_or(|alive| alive.is_alive(doc));
-                        if let (true, Some(&ord)) = (live, ords.get(doc as usize)) {
-                            bits.insert(ord as usize);
+                        if let Some(ord) = live_ord(alive, ords, doc) {
+                            bits.insert(ord);
                         }
                     }
                 });
