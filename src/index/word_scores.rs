@@ -41,7 +41,7 @@ const PAIR: usize = 8;
 const TRAILER: usize = 24;
 
 /// Words rarer than this in every field are scored from the postings.
-pub(crate) const MIN_DOC_FREQ: u32 = 128;
+const MIN_DOC_FREQ: u32 = 128;
 
 /// The word scores of an index version.
 pub struct WordScores {
