@@ -63,6 +63,10 @@ pub struct LiveIndex {
     /// them for every match of a search that names a place).
     area_starts: Vec<u32>,
     areas: Vec<u32>,
+    /// The entries tagged with each area itself (not above or below it),
+    /// by position in the area vocabulary: browsing an area ranks the
+    /// entries a level of nearness at a time from these.
+    area_entries: Vec<FixedBitSet>,
     /// The analyzer of the text fields, for stemming what is typed the
     /// way the bank was indexed.
     analyzer: TextAnalyzer,
@@ -124,13 +128,13 @@ impl LiveIndex {
         let vocabulary = &library.taxonomy.areas;
         let mut area_starts = Vec::with_capacity(n + 1);
         let mut areas = Vec::with_capacity(n * 2);
-        for entry in entries {
+        let mut area_entries = vec![FixedBitSet::with_capacity(n); vocabulary.terms().len()];
+        for (ord, entry) in entries.iter().enumerate() {
             area_starts.push(areas.len() as u32);
-            areas.extend(
-                (entry.areas.iter())
-                    .filter_map(|id| vocabulary.position(id))
-                    .map(|p| p as u32),
-            );
+            for position in entry.areas.iter().filter_map(|id| vocabulary.position(id)) {
+                area_entries[position].insert(ord);
+                areas.push(position as u32);
+            }
         }
         area_starts.push(areas.len() as u32);
         let analyzer = index
@@ -153,6 +157,7 @@ impl LiveIndex {
             by_reviewed: as_u32(by_reviewed),
             area_starts,
             areas,
+            area_entries,
             analyzer,
             tantivy: index,
         })
@@ -174,6 +179,12 @@ impl LiveIndex {
     pub(crate) fn areas_of(&self, ord: usize) -> &[u32] {
         let (start, end) = (self.area_starts[ord], self.area_starts[ord + 1]);
         &self.areas[start as usize..end as usize]
+    }
+
+    /// The entries tagged with the area at this position in the area
+    /// vocabulary itself.
+    pub(crate) fn area_entries(&self, position: usize) -> &FixedBitSet {
+        &self.area_entries[position]
     }
 
     pub fn facet(&self, facet: Facet) -> &FacetPostings {

@@ -222,11 +222,15 @@ impl Engine {
             // a DSL needs.
             if by_relevance && !effective.filter(Facet::Area).is_empty() {
                 let lifts = rank::Lifts::new(index, effective, extra, false);
-                let mut top = rank::TopK::new(index, start + request.per_page);
-                for ord in results.ones() {
-                    top.offer(ord, lifts.score(ord, 0.0));
-                }
-                return top.into_sorted().into_iter().skip(start).collect();
+                let k = start + request.per_page;
+                let best = lifts.best_by_area(results, k).unwrap_or_else(|| {
+                    let mut top = rank::TopK::new(index, k);
+                    for ord in results.ones() {
+                        top.offer(ord, lifts.score(ord, 0.0));
+                    }
+                    top.into_sorted()
+                });
+                return best.into_iter().skip(start).collect();
             }
             let ords = rank::page_presorted(index, results, request);
             return ords.into_iter().map(|ord| (ord, 0.0)).collect();

@@ -157,6 +157,59 @@ impl<'a> Lifts<'a> {
         score
     }
 
+    /// The best `k` of `results` when the areas asked are the only lift
+    /// (browsing without text or ages); `None` when any other lift applies.
+    /// The same entries and scores as offering every result its
+    /// [`Lifts::score`], found a level of nearness at a time, nearest
+    /// first: every entry of a level scores the same, so once the page is
+    /// full the farther levels are not looked at.
+    pub(super) fn best_by_area(
+        &self,
+        results: &FixedBitSet,
+        k: usize,
+    ) -> Option<Vec<(usize, f32)>> {
+        let only_areas = self.concepts.is_empty()
+            && self.intents.is_empty()
+            && self.class.is_none()
+            && self.ages.is_none();
+        if !only_areas {
+            return None;
+        }
+        let mut levels: Vec<f32> = self.area_fit.iter().copied().filter(|&f| f > 0.0).collect();
+        levels.sort_by(|a, b| b.total_cmp(a));
+        levels.dedup();
+        let mut top = TopK::new(self.index, k);
+        let mut rest = results.clone();
+        for level in levels {
+            if top.bar().is_some() {
+                break;
+            }
+            // Entries with an area of this fit and none nearer.
+            let mut nearest = FixedBitSet::with_capacity(rest.len());
+            for (area, _) in (self.area_fit.iter().enumerate()).filter(|(_, fit)| **fit == level) {
+                nearest.union_with(self.index.area_entries(area));
+            }
+            nearest.intersect_with(&rest);
+            rest.difference_with(&nearest);
+            self.offer_alike(&mut top, &nearest);
+        }
+        if top.bar().is_none() {
+            self.offer_alike(&mut top, &rest);
+        }
+        Some(top.into_sorted())
+    }
+
+    /// Offers entries that all score the same, scoring only the first.
+    fn offer_alike(&self, top: &mut TopK<'_>, alike: &FixedBitSet) {
+        let Some(first) = alike.ones().next() else {
+            return;
+        };
+        let score = self.score(first, 0.0);
+        for ord in alike.ones() {
+            top.offer(ord, score);
+        }
+    }
+
     /// The most any entry can be lifted: an entry whose text score cannot
     /// beat the page's weakest by more than this is not scored.
     pub(super) fn max(&self) -> f32 {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::search::filters::{Extra, Filters};
+use crate::search::filters::{Extra, Filters, full};
 use crate::search::intent::Intent;
 use crate::search::rank::IntentTargets;
 use crate::search::{Engine, SearchRequest};
@@ -127,6 +127,45 @@ fn the_page_is_every_match_sorted() {
         }
     }
     assert!(skipped_any, "some searches match far more than a page");
+}
+
+/// Browsing an area without text takes the entries a level of nearness
+/// at a time: exactly the page that scoring every match gives.
+#[test]
+fn browsing_an_area_is_every_match_sorted() {
+    let (engine, _tmp) = generated();
+    let index = &engine.index;
+    let everything = full(index.len());
+    let mut pruned_any = false;
+    for filter in [
+        "area=tamworth",
+        "area=staffordshire",
+        "area=tamworth&area=stoke-on-trent",
+        "area=tamworth&kind=organisation",
+        "area=cannock-chase&sector=primary&topic=consent",
+    ] {
+        let request = SearchRequest::from_query(filter, index).unwrap();
+        let (_, results) = Filters::new(index, &request, &Extra::default()).apply(&everything);
+        let lifts = Lifts::new(index, &request, &Extra::default(), false);
+        let mut model: Vec<(usize, f32)> = results
+            .ones()
+            .map(|ord| (ord, lifts.score(ord, 0.0)))
+            .collect();
+        model.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(index.title_rank[a.0].cmp(&index.title_rank[b.0]))
+        });
+        for k in [1, 10, 40, index.len()] {
+            let page = lifts.best_by_area(&results, k).expect("only areas lift");
+            assert_eq!(page, model[..k.min(model.len())], "{filter} k={k}");
+        }
+        pruned_any |= model.first().map(|m| m.1) > model.get(40).map(|m| m.1);
+    }
+    assert!(pruned_any, "some page is full before the farthest level");
+    // Other lifts than the areas': every match is scored.
+    let request = SearchRequest::from_query("area=tamworth&age=14", index).unwrap();
+    let lifts = Lifts::new(index, &request, &Extra::default(), false);
+    assert!(lifts.best_by_area(&everything, 10).is_none());
 }
 
 #[test]
