@@ -424,8 +424,8 @@ fn only_should(query: &dyn Query) -> Option<&BooleanQuery> {
 }
 
 /// A union of unions is one union: the query parser nests a clause per
-/// word around a clause per field, and tantivy prunes with block-max WAND
-/// only a flat union of term queries. The scores are the same sums.
+/// word around a clause per field, and [`score_every_match`] takes a flat
+/// union's one-term clauses a word at a time. The scores are the same sums.
 fn flatten(query: Box<dyn Query>) -> Box<dyn Query> {
     fn push(query: &dyn Query, into: &mut Vec<(Occur, Box<dyn Query>)>) {
         match only_should(query) {
