@@ -4,6 +4,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use signpost::cli::{Cli, run};
 
+// Loading and indexing a bank allocates millions of small strings on two
+// threads; mimalloc does that with less contention than the system
+// allocator (docs/benchmarks.md). `no_thp` because asking for huge pages
+// made each start zero whole 2 MB pages it barely used.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
