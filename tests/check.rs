@@ -253,3 +253,63 @@ fn the_review_date_is_the_one_given() {
     assert!(output.status.success());
     assert!(!String::from_utf8_lossy(&output.stdout).contains("due for review"));
 }
+
+/// What is not an entry is reported, each with its path, and nothing that
+/// is not a regular file is read: a pipe named like an entry would never
+/// end (the check runs as a process, so a hang fails the test).
+#[test]
+fn stray_files_and_folders_are_each_reported_and_pipes_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::fixture("small"), &content);
+    std::fs::create_dir(content.join("stray")).unwrap();
+    std::fs::create_dir(content.join("resources/nested")).unwrap();
+    std::fs::write(content.join("resources/nested/deeper.md"), "---\n").unwrap();
+    std::fs::write(content.join("resources/notes.txt"), "scratch").unwrap();
+    std::fs::write(content.join("README.md"), "# Our bank\n").unwrap();
+    let pipes = ["guidance/pipe.md", "pipe"];
+    #[cfg(unix)]
+    for pipe in pipes {
+        let made = std::process::Command::new("mkfifo")
+            .arg(content.join(pipe))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    let mut child = signpost()
+        .args(["check", "--content"])
+        .arg(&content)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the check did not finish: it read a pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let at = |path: &str| format!("{}:1:1: error: ", content.join(path).display());
+    let mut expected = vec![
+        format!("{}`stray` is not an entry folder", at("stray")),
+        format!("{}not an entry file", at("resources/nested")),
+        format!("{}not an entry file", at("resources/notes.txt")),
+    ];
+    if cfg!(unix) {
+        expected.push(format!("{}not an entry file", at(pipes[0])));
+        expected.push(format!("{}`pipe` is not an entry folder", at(pipes[1])));
+    }
+    for line in &expected {
+        assert!(stdout.contains(line.as_str()), "{line} in\n{stdout}");
+    }
+    assert_eq!(
+        stdout.matches(": error: ").count(),
+        expected.len(),
+        "{stdout}"
+    );
+}

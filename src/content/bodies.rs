@@ -10,12 +10,14 @@
 //! The file: for each entry in order, its plain text then its HTML, then
 //! the offsets (little-endian u64: where each text and each HTML starts,
 //! and the end), then the number of entries and a magic number.
-//! A read is one `pread` of the bytes wanted.
+//! The file is mapped, and a body read where it lies.
 
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
+
+use memmap2::Mmap;
 
 use super::entry::{Body, SafeHtml};
 
@@ -28,81 +30,61 @@ pub(super) enum Bodies {
     Stored(BodyFile),
 }
 
-/// A body file opened for reading.
+/// A body file opened for reading: mapped into memory, so a body is read
+/// in place, without a system call or a copy (the kernel pages it in and
+/// may page it out again: it is not held like the bodies of a fresh bank).
 #[derive(Debug)]
 pub(super) struct BodyFile {
-    file: File,
+    /// Index versions are written once and never changed in place (a new
+    /// build makes a new directory), so the mapped bytes do not change.
+    map: Mmap,
     /// `2 * n + 1` offsets: text `i` is `[2i, 2i+1)`, its HTML `[2i+1, 2i+2)`.
-    offsets: Vec<u64>,
+    offsets: Vec<usize>,
 }
 
 fn invalid(message: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message.into())
 }
 
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
-    while !buf.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
-            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buf = &mut buf[n..];
-                offset += n as u64;
-            }
-        }
-    }
-    Ok(())
-}
-
 impl BodyFile {
     pub(super) fn open(path: &Path, entries: usize) -> io::Result<BodyFile> {
         let file = File::open(path)?;
-        let len = file.metadata()?.len();
-        let mut trailer = [0u8; 16];
-        if len < 16 {
-            return Err(invalid("the body file is truncated"));
-        }
-        read_at(&file, &mut trailer, len - 16)?;
-        let n = u64::from_le_bytes(trailer[..8].try_into().expect("8 bytes"));
-        if &trailer[8..] != MAGIC || n != entries as u64 {
+        // SAFETY: the file is an index version's, which nothing rewrites or
+        // truncates (see `map`); tantivy maps the version's other files
+        // the same way.
+        let map = unsafe { Mmap::map(&file)? };
+        let truncated = || invalid("the body file is truncated");
+        let trailer_at = map.len().checked_sub(16).ok_or_else(truncated)?;
+        let (n, magic) = map[trailer_at..].split_at(8);
+        let n = u64::from_le_bytes(n.try_into().expect("8 bytes"));
+        if magic != MAGIC || n != entries as u64 {
             return Err(invalid(format!(
                 "the body file does not hold {entries} entries"
             )));
         }
         let count = 2 * entries + 1;
-        let table = (count as u64) * 8;
-        if len < 16 + table {
-            return Err(invalid("the body file is truncated"));
-        }
-        let mut bytes = vec![0u8; count * 8];
-        read_at(&file, &mut bytes, len - 16 - table)?;
-        let offsets: Vec<u64> = bytes
+        let table_at = trailer_at.checked_sub(count * 8).ok_or_else(truncated)?;
+        let offsets: Vec<usize> = map[table_at..trailer_at]
             .chunks_exact(8)
             .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .map(|offset| usize::try_from(offset).unwrap_or(usize::MAX))
             .collect();
-        if offsets.windows(2).any(|w| w[0] > w[1]) || offsets[count - 1] > len - 16 - table {
+        if offsets.windows(2).any(|w| w[0] > w[1]) || offsets[count - 1] > table_at {
             return Err(invalid("the body file's offsets are out of order"));
         }
-        Ok(BodyFile { file, offsets })
+        Ok(BodyFile { map, offsets })
     }
 
-    fn read(&self, from: usize) -> io::Result<String> {
-        let (start, end) = (self.offsets[from], self.offsets[from + 1]);
-        let mut bytes = vec![0u8; (end - start) as usize];
-        read_at(&self.file, &mut bytes, start)?;
-        String::from_utf8(bytes).map_err(|_| invalid("a body is not UTF-8"))
+    fn read(&self, from: usize) -> io::Result<&str> {
+        let bytes = &self.map[self.offsets[from]..self.offsets[from + 1]];
+        std::str::from_utf8(bytes).map_err(|_| invalid("a body is not UTF-8"))
     }
 
-    fn text(&self, ord: usize) -> io::Result<String> {
+    fn text(&self, ord: usize) -> io::Result<&str> {
         self.read(2 * ord)
     }
 
-    fn html(&self, ord: usize) -> io::Result<String> {
+    fn html(&self, ord: usize) -> io::Result<&str> {
         self.read(2 * ord + 1)
     }
 }
@@ -111,21 +93,23 @@ impl Bodies {
     pub(super) fn text(&self, ord: usize) -> io::Result<Cow<'_, str>> {
         match self {
             Bodies::Memory(bodies) => Ok(Cow::Borrowed(&bodies[ord].text)),
-            Bodies::Stored(file) => file.text(ord).map(Cow::Owned),
+            Bodies::Stored(file) => file.text(ord).map(Cow::Borrowed),
         }
     }
 
     pub(super) fn html(&self, ord: usize) -> io::Result<SafeHtml> {
         match self {
             Bodies::Memory(bodies) => Ok(bodies[ord].html.clone()),
-            Bodies::Stored(file) => file.html(ord).map(SafeHtml::from_store),
+            Bodies::Stored(file) => file
+                .html(ord)
+                .map(|html| SafeHtml::from_store(html.to_owned())),
         }
     }
 
     fn html_str(&self, ord: usize) -> io::Result<Cow<'_, str>> {
         match self {
             Bodies::Memory(bodies) => Ok(Cow::Borrowed(bodies[ord].html.as_str())),
-            Bodies::Stored(file) => file.html(ord).map(Cow::Owned),
+            Bodies::Stored(file) => file.html(ord).map(Cow::Borrowed),
         }
     }
 

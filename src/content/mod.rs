@@ -245,7 +245,10 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
         .as_ref()
         .map_or("", |(site, _)| site.base_path())
         .to_string();
-    let files = entry_files(dir, &mut diagnostics);
+    let files = listing
+        .as_deref()
+        .map(|listing| entry_files(listing, &mut diagnostics))
+        .unwrap_or_default();
     let mut parsed = Vec::with_capacity(files.len());
     let mut texts = Vec::with_capacity(files.len());
     if let Some((taxonomy, _)) = &taxonomy {
@@ -297,7 +300,7 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
         review::review(&reviewed, &mut diagnostics);
     }
     drop(texts);
-    let stamps = listing.and_then(|(files, paths)| stamp(files, &paths, &hashes, scanned_at));
+    let stamps = listing.and_then(|listing| stamp(listing, &hashes, scanned_at));
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let has_errors = diagnostics.iter().any(ContentError::is_error);
     let library = match (taxonomy, site, stamps, has_errors) {
@@ -325,66 +328,75 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
 }
 
 /// The listing's stamps with the hash of each file: those the loader read
-/// are hashed already; the others (a README, stray files) are read here.
-/// `None` when a file cannot be read.
+/// are hashed already; the others (a README, stray files) are read here,
+/// except what is not a regular file (a pipe would never end). `None` when
+/// a file cannot be read.
 fn stamp(
-    mut files: Vec<stamps::Stamp>,
-    paths: &[PathBuf],
+    listing: Vec<stamps::Listed>,
     hashes: &HashMap<PathBuf, u64>,
     scanned_at: i64,
 ) -> Option<Stamps> {
-    for (stamp, path) in files.iter_mut().zip(paths) {
-        if stamp.dir {
-            continue;
-        }
-        stamp.hash = match hashes.get(path) {
-            Some(&hash) => hash,
-            None => stamps::hash_bytes(&std::fs::read(path).ok()?),
-        };
-    }
+    let files = (listing.into_iter())
+        .map(
+            |stamps::Listed {
+                 mut stamp,
+                 path,
+                 regular,
+             }| {
+                if regular {
+                    stamp.hash = match hashes.get(&path) {
+                        Some(&hash) => hash,
+                        None => stamps::hash_bytes(&std::fs::read(&path).ok()?),
+                    };
+                }
+                Some(stamp)
+            },
+        )
+        .collect::<Option<_>>()?;
     Some(Stamps { scanned_at, files })
 }
 
-/// Every `<folder>/<file>.md` under the kind folders, in a stable order.
-/// Stray files and folders are reported rather than silently skipped.
-fn entry_files(dir: &Path, diagnostics: &mut Vec<ContentError>) -> Vec<(PathBuf, Kind)> {
-    let mut files = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            diagnostics.push(ContentError::new(
-                dir,
-                1,
-                1,
-                format!("cannot read the content directory: {e}"),
-            ));
-            return files;
+/// Every `<folder>/<file>.md` under the kind folders, from the content
+/// directory's listing (no folder is read twice), kind folders in name
+/// order and each one's files in name order. Stray files and folders are
+/// reported rather than silently skipped.
+fn entry_files(
+    listing: &[stamps::Listed],
+    diagnostics: &mut Vec<ContentError>,
+) -> Vec<(PathBuf, Kind)> {
+    let mut top = Vec::new();
+    let mut inside: HashMap<&str, Vec<&stamps::Listed>> = HashMap::new();
+    for item in listing {
+        match item.stamp.path.split_once('/') {
+            None => top.push(item),
+            // Deeper items are not entries; their folder is reported.
+            Some((folder, name)) if !name.contains('/') => {
+                inside.entry(folder).or_default().push(item);
+            }
+            Some(_) => {}
         }
-    };
-    let mut names: Vec<(String, bool)> = entries
-        .flatten()
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                e.path().is_dir(),
-            )
-        })
-        .filter(|(name, _)| !name.starts_with('.'))
-        .collect();
-    names.sort();
-    for (name, is_dir) in names {
-        let path = dir.join(&name);
+    }
+    let mut files = Vec::new();
+    for item in top {
+        let name = item.stamp.path.as_str();
         match Kind::ALL.into_iter().find(|k| k.folder() == name) {
-            Some(kind) if is_dir => files.extend(folder_files(&path, kind, diagnostics)),
-            _ if !is_dir
+            Some(kind) if item.stamp.dir => {
+                let found = inside.remove(name).unwrap_or_default();
+                files.extend(
+                    found
+                        .into_iter()
+                        .filter_map(|file| entry_file(file, kind, diagnostics)),
+                );
+            }
+            _ if !item.stamp.dir
                 && (name == TAXONOMY_FILE
                     || name == SITE_FILE
                     || name.eq_ignore_ascii_case("README.md")) => {}
             _ => {
                 let folders = Kind::ALL.map(Kind::folder);
                 diagnostics.push(
-                    ContentError::new(&path, 1, 1, format!("`{name}` is not an entry folder"))
-                        .with_help(match suggest(&name, folders.iter().map(|f| (*f, *f))) {
+                    ContentError::new(&item.path, 1, 1, format!("`{name}` is not an entry folder"))
+                        .with_help(match suggest(name, folders.iter().map(|f| (*f, *f))) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => format!("entries live in {}", folders.join(", ")),
                         }),
@@ -395,37 +407,23 @@ fn entry_files(dir: &Path, diagnostics: &mut Vec<ContentError>) -> Vec<(PathBuf,
     files
 }
 
-fn folder_files(
-    folder: &Path,
+/// An item of a kind folder, if it is an entry file.
+fn entry_file(
+    item: &stamps::Listed,
     kind: Kind,
     diagnostics: &mut Vec<ContentError>,
-) -> Vec<(PathBuf, Kind)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .into_iter()
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .filter_map(|path| {
-            if path.extension().is_some_and(|e| e == "md") && path.is_file() {
-                Some((path, kind))
-            } else {
-                diagnostics.push(
-                    ContentError::new(&path, 1, 1, "not an entry file")
-                        .with_help("entries are Markdown files named `<id>.md`"),
-                );
-                None
-            }
-        })
-        .collect()
+) -> Option<(PathBuf, Kind)> {
+    if item.path.extension().is_some_and(|e| e == "md") && item.regular {
+        Some((item.path.clone(), kind))
+    } else {
+        diagnostics.push(
+            ContentError::new(&item.path, 1, 1, "not an entry file")
+                .with_help("entries are Markdown files named `<id>.md`"),
+        );
+        None
+    }
 }
 
-/// `site.yaml`, checked, and its text; the defaults when there is none.
-/// `None` when it has errors (they are in `diagnostics`).
 fn read_site(
     dir: &Path,
     hashes: &mut HashMap<PathBuf, u64>,

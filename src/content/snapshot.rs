@@ -232,6 +232,11 @@ mod tests {
         let bytes = std::fs::read(&bodies).unwrap();
         std::fs::write(&bodies, &bytes[..bytes.len() - 3]).unwrap();
         assert!(Library::open(dir.path()).is_err());
+        // Only the trailer: too short for the offsets it promises.
+        std::fs::write(&bodies, &bytes[bytes.len() - 16..]).unwrap();
+        assert!(Library::open(dir.path()).is_err());
+        std::fs::write(&bodies, b"").unwrap();
+        assert!(Library::open(dir.path()).is_err());
         std::fs::write(&bodies, &bytes).unwrap();
         let library = dir.path().join(LIBRARY);
         let text = std::fs::read_to_string(&library).unwrap();

@@ -42,7 +42,7 @@ pub struct Stamp {
     pub mtime: i64,
     pub ctime: i64,
     pub inode: u64,
-    /// Of the file's bytes; 0 for a folder.
+    /// Of the file's bytes; 0 for a folder (or a pipe, a socket…).
     pub hash: u64,
 }
 
@@ -116,26 +116,37 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// One item of a content directory's listing.
+#[derive(Debug)]
+pub struct Listed {
+    /// With its hash left at 0.
+    pub stamp: Stamp,
+    /// Absolute.
+    pub path: PathBuf,
+    /// A regular file (after following a symbolic link): what the loader
+    /// may read as an entry. A pipe or a socket is neither this nor a folder.
+    pub regular: bool,
+}
+
 /// Every file and folder under `dir` (names starting with `.` skipped, as
-/// the loader skips them), sorted by path, with hashes left at 0; and the
-/// absolute path of each.
-pub fn list(dir: &Path) -> std::io::Result<(Vec<Stamp>, Vec<PathBuf>)> {
+/// the loader skips them), sorted by path.
+pub fn list(dir: &Path) -> std::io::Result<Vec<Listed>> {
     let mut found = Vec::new();
     walk(dir, "", &mut found)?;
-    found.sort_by(|a: &(Stamp, PathBuf), b| a.0.path.cmp(&b.0.path));
-    Ok(found.into_iter().unzip())
+    found.sort_by(|a, b| a.stamp.path.cmp(&b.stamp.path));
+    Ok(found)
 }
 
 /// Lists one folder, then stats its items in parallel (through the open
 /// folder where it can: no path lookup per file), then walks its folders.
-fn walk(dir: &Path, prefix: &str, found: &mut Vec<(Stamp, PathBuf)>) -> std::io::Result<()> {
+fn walk(dir: &Path, prefix: &str, found: &mut Vec<Listed>) -> std::io::Result<()> {
     let items: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?
         .filter(|item| {
             item.as_ref()
                 .map_or(true, |i| !i.file_name().to_string_lossy().starts_with('.'))
         })
         .collect::<std::io::Result<_>>()?;
-    let stamped: Vec<(Stamp, PathBuf)> = items
+    let listed: Vec<Listed> = items
         .par_iter()
         .map(|item| {
             let path = item.path();
@@ -155,14 +166,16 @@ fn walk(dir: &Path, prefix: &str, found: &mut Vec<(Stamp, PathBuf)>) -> std::io:
                 inode,
                 hash: 0,
             };
-            Ok((stamp, path))
+            Ok(Listed {
+                stamp,
+                path,
+                regular: meta.is_file(),
+            })
         })
         .collect::<std::io::Result<_>>()?;
-    for (stamp, path) in stamped {
-        let folder = stamp
-            .dir
-            .then(|| (path.clone(), format!("{}/", stamp.path)));
-        found.push((stamp, path));
+    for item in listed {
+        let folder = (item.stamp.dir).then(|| (item.path.clone(), format!("{}/", item.stamp.path)));
+        found.push(item);
         if let Some((path, prefix)) = folder {
             walk(&path, &prefix, found)?;
         }
@@ -274,9 +287,12 @@ impl Stamps {
     /// too recent to trust.
     pub fn check(&self, dir: &Path) -> Freshness {
         let scanned_at = now_nanos();
-        let Ok((mut now, paths)) = list(dir) else {
+        let Ok(listed) = list(dir) else {
             return Freshness::Changed;
         };
+        let regular: Vec<bool> = listed.iter().map(|l| l.regular).collect();
+        let (mut now, paths): (Vec<Stamp>, Vec<PathBuf>) =
+            listed.into_iter().map(|l| (l.stamp, l.path)).unzip();
         if now.len() != self.files.len()
             || now
                 .iter()
@@ -293,8 +309,12 @@ impl Stamps {
                 !(is.dir || was.same_metadata(is) && trusted)
             })
             .collect();
+        // What is not a regular file is not read (a pipe would never end):
+        // if it changed, the content is checked again.
         let unchanged = suspect.par_iter().all(|&i| {
-            std::fs::read(&paths[i]).is_ok_and(|bytes| hash_bytes(&bytes) == self.files[i].hash)
+            regular[i]
+                && std::fs::read(&paths[i])
+                    .is_ok_and(|bytes| hash_bytes(&bytes) == self.files[i].hash)
         });
         if !unchanged {
             return Freshness::Changed;
@@ -323,12 +343,18 @@ mod tests {
 
     /// Stamps of a directory as the loader makes them: listed, then hashed.
     fn stamp(dir: &Path, scanned_at: i64) -> Stamps {
-        let (mut files, paths) = list(dir).unwrap();
-        for (stamp, path) in files.iter_mut().zip(&paths) {
-            if !stamp.dir {
-                stamp.hash = hash_bytes(&std::fs::read(path).unwrap());
-            }
-        }
+        let files = (list(dir).unwrap().into_iter())
+            .map(
+                |Listed {
+                     mut stamp, path, ..
+                 }| {
+                    if !stamp.dir {
+                        stamp.hash = hash_bytes(&std::fs::read(path).unwrap());
+                    }
+                    stamp
+                },
+            )
+            .collect();
         Stamps { scanned_at, files }
     }
 
@@ -355,11 +381,8 @@ mod tests {
     #[test]
     fn lists_every_file_and_folder_but_hidden_ones() {
         let dir = bank();
-        let paths: Vec<String> = list(dir.path())
-            .unwrap()
-            .0
-            .into_iter()
-            .map(|s| s.path)
+        let paths: Vec<String> = (list(dir.path()).unwrap().into_iter())
+            .map(|l| l.stamp.path)
             .collect();
         assert_eq!(paths, ["resources", "resources/a.md", "taxonomy.yaml"]);
     }
