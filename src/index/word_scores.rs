@@ -15,11 +15,19 @@
 //! also score everything a kept word cannot stand for (a word in one field,
 //! `title:consent`).
 //!
-//! The file (little-endian): each kept word's `(ord: u32, score: f32)`
-//! pairs in ord order, one list after another; then for each word its
-//! length (u32), its bytes, where its list starts (u64) and how many pairs
-//! it holds (u32); then where that table starts (u64), the number of words
-//! (u64) and a magic number.
+//! A word in at least half the entries ("sexual", "harm", "online" in a
+//! bank about harmful sexual behaviour online) is kept as a dense list, a
+//! score for every entry (0 where it does not occur): no larger than its
+//! pairs would be, and added up a vector at a time instead of an entry at
+//! a time (a search for "harmful sexual behaviour" adds 246,000 scores at
+//! 100,000 entries).
+//!
+//! The file (little-endian): each kept word's list, one after another:
+//! `(ord: u32, score: f32)` pairs in ord order, or a dense list's `score:
+//! f32` by ord; then for each word its length (u32), its bytes, where its
+//! list starts (u64), how many pairs or scores it holds (u32) and whether
+//! it is dense (u8); then where that table starts (u64), the number of
+//! words (u64) and a magic number.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -36,8 +44,9 @@ use tantivy::{DocId, Score, Searcher, Term};
 use super::IndexError;
 
 const FILE: &str = "word_scores";
-const MAGIC: &[u8; 8] = b"SPWORDS1";
+const MAGIC: &[u8; 8] = b"SPWORDS2";
 const PAIR: usize = 8;
+const SCORE: usize = 4;
 const TRAILER: usize = 24;
 
 /// Words rarer than this in every field are scored from the postings.
@@ -49,9 +58,24 @@ pub struct WordScores {
     words: Lists,
 }
 
-/// Where each kept word's pairs are in the file: the byte they start at
-/// and how many there are.
-type Lists = FxHashMap<Box<[u8]>, (usize, usize)>;
+/// Where each kept word's list is in the file.
+type Lists = FxHashMap<Box<[u8]>, List>;
+
+#[derive(Debug, Clone, Copy)]
+struct List {
+    /// The byte it starts at.
+    start: usize,
+    /// How many pairs, or scores when dense.
+    len: usize,
+    dense: bool,
+}
+
+impl List {
+    fn bytes(&self) -> Option<usize> {
+        let size = if self.dense { SCORE } else { PAIR };
+        self.len.checked_mul(size)
+    }
+}
 
 impl std::fmt::Debug for WordScores {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -74,19 +98,42 @@ impl WordScores {
         Ok(WordScores { bytes, words })
     }
 
-    /// Calls `f` with each entry the word occurs in and its score, in ord
-    /// order; false when the word is not kept (`word`: a term's text).
-    pub(crate) fn for_each(&self, word: &[u8], mut f: impl FnMut(usize, Score)) -> bool {
-        let Some(&(start, len)) = self.words.get(word) else {
+    /// Adds the word's score in each entry it occurs in to `totals` (by
+    /// ord), in ord order; false when the word is not kept (`word`: a
+    /// term's text). A dense list adds 0 elsewhere, which changes no total.
+    pub(crate) fn add_to(&self, word: &[u8], totals: &mut [Score]) -> bool {
+        let Some(list) = self.words.get(word) else {
             return false;
         };
-        for pair in self.bytes[start..start + len * PAIR].chunks_exact(PAIR) {
-            let (ord, score) = pair.split_at(4);
-            let ord = u32::from_le_bytes(ord.try_into().expect("4 bytes"));
-            let score = f32::from_le_bytes(score.try_into().expect("4 bytes"));
-            f(ord as usize, score);
+        let bytes = &self.bytes[list.start..list.start + list.bytes().unwrap_or(0)];
+        if list.dense {
+            add_dense(totals, bytes);
+        } else {
+            for pair in bytes.chunks_exact(PAIR) {
+                let (ord, score) = pair.split_at(4);
+                let ord = u32::from_le_bytes(ord.try_into().expect("4 bytes"));
+                if let Some(total) = totals.get_mut(ord as usize) {
+                    *total += f32::from_le_bytes(score.try_into().expect("4 bytes"));
+                }
+            }
         }
         true
+    }
+}
+
+#[cfg(test)]
+impl WordScores {
+    /// Whether a kept word's list is dense.
+    pub(crate) fn is_dense(&self, word: &str) -> Option<bool> {
+        self.words.get(word.as_bytes()).map(|list| list.dense)
+    }
+}
+
+/// `totals[ord] += score` for a dense list's scores, many at a time.
+#[multiversion::multiversion(targets("x86_64+avx512f", "x86_64+avx2"))]
+fn add_dense(totals: &mut [Score], scores: &[u8]) {
+    for (total, score) in totals.iter_mut().zip(scores.chunks_exact(SCORE)) {
+        *total += f32::from_le_bytes(score.try_into().expect("4 bytes"));
     }
 }
 
@@ -122,14 +169,18 @@ fn read_table(bytes: &[u8]) -> Result<Lists, &'static str> {
         let len = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
         let word: Box<[u8]> = take(len)?.into();
         let start = u64_at(take(8)?);
-        let pairs = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
-        let end = pairs
-            .checked_mul(PAIR)
-            .and_then(|len| start.checked_add(len));
+        let len = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
+        let dense = match take(1)? {
+            [0] => false,
+            [1] => true,
+            _ => return Err("a word's list is neither sparse nor dense"),
+        };
+        let list = List { start, len, dense };
+        let end = list.bytes().and_then(|len| start.checked_add(len));
         if end.is_none_or(|end| end > table) {
             return Err("a word's scores run past the lists");
         }
-        words.insert(word, (start, pairs));
+        words.insert(word, list);
     }
     Ok(words)
 }
@@ -164,24 +215,32 @@ pub(crate) fn write(
                 }
             })?;
         }
-        let mut pairs = 0u32;
-        for ord in found.ones() {
-            out.write_all(&(ord as u32).to_le_bytes())
-                .and_then(|()| out.write_all(&totals[ord].to_le_bytes()))
-                .map_err(|e| IndexError::io(&path, e))?;
-            totals[ord] = 0.0;
-            pairs += 1;
+        // Dense when that is no larger: a score an entry against a pair
+        // for each entry the word is in.
+        let dense = found.count_ones(..) * PAIR >= entries * SCORE;
+        let listed = if dense {
+            write_dense(&mut out, &totals)
+        } else {
+            write_pairs(&mut out, &totals, &found)
+        };
+        let len = listed.map_err(|e| IndexError::io(&path, e))?;
+        if dense {
+            totals.fill(0.0);
+        } else {
+            found.ones().for_each(|ord| totals[ord] = 0.0);
         }
         found.clear();
-        table.push((word, written, pairs));
-        written += u64::from(pairs) * PAIR as u64;
+        table.push((word, written, len as u32, dense));
+        let size = if dense { SCORE } else { PAIR };
+        written += (len * size) as u64;
     }
     let write_table = || -> std::io::Result<()> {
-        for (word, start, pairs) in &table {
+        for (word, start, len, dense) in &table {
             out.write_all(&(word.len() as u32).to_le_bytes())?;
             out.write_all(word)?;
             out.write_all(&start.to_le_bytes())?;
-            out.write_all(&pairs.to_le_bytes())?;
+            out.write_all(&len.to_le_bytes())?;
+            out.write_all(&[u8::from(*dense)])?;
         }
         out.write_all(&written.to_le_bytes())?;
         out.write_all(&(table.len() as u64).to_le_bytes())?;
@@ -189,6 +248,27 @@ pub(crate) fn write(
         out.into_inner()?.sync_all()
     };
     write_table().map_err(|e| IndexError::io(&path, e))
+}
+
+/// Writes the pairs of the entries `found`; returns how many.
+fn write_pairs(
+    out: &mut impl Write,
+    totals: &[Score],
+    found: &FixedBitSet,
+) -> std::io::Result<usize> {
+    for ord in found.ones() {
+        out.write_all(&(ord as u32).to_le_bytes())?;
+        out.write_all(&totals[ord].to_le_bytes())?;
+    }
+    Ok(found.count_ones(..))
+}
+
+/// Writes a score for every entry; returns how many.
+fn write_dense(out: &mut impl Write, totals: &[Score]) -> std::io::Result<usize> {
+    for total in totals {
+        out.write_all(&total.to_le_bytes())?;
+    }
+    Ok(totals.len())
 }
 
 /// The words some searched field holds in at least [`MIN_DOC_FREQ`]
@@ -266,23 +346,39 @@ pub(crate) fn for_each_block_of(
 mod tests {
     use super::*;
 
-    /// A file of two words, laid out as `write` lays it out.
-    fn file(words: &[(&str, &[(u32, f32)])]) -> Vec<u8> {
+    /// A word's list as `write` writes it.
+    enum Listed<'a> {
+        Pairs(&'a [(u32, f32)]),
+        Dense(&'a [f32]),
+    }
+
+    /// A file of these words, laid out as `write` lays it out.
+    fn file(words: &[(&str, Listed<'_>)]) -> Vec<u8> {
         let mut bytes = Vec::new();
         let mut table = Vec::new();
-        for (word, pairs) in words {
-            table.push((*word, bytes.len() as u64, pairs.len() as u32));
-            for (ord, score) in *pairs {
-                bytes.extend(ord.to_le_bytes());
-                bytes.extend(score.to_le_bytes());
+        for (word, list) in words {
+            let at = bytes.len() as u64;
+            match list {
+                Listed::Pairs(pairs) => {
+                    table.push((*word, at, pairs.len() as u32, 0u8));
+                    for (ord, score) in *pairs {
+                        bytes.extend(ord.to_le_bytes());
+                        bytes.extend(score.to_le_bytes());
+                    }
+                }
+                Listed::Dense(scores) => {
+                    table.push((*word, at, scores.len() as u32, 1u8));
+                    scores.iter().for_each(|s| bytes.extend(s.to_le_bytes()));
+                }
             }
         }
         let at = bytes.len() as u64;
-        for (word, start, pairs) in &table {
+        for (word, start, len, dense) in &table {
             bytes.extend((word.len() as u32).to_le_bytes());
             bytes.extend(word.as_bytes());
             bytes.extend(start.to_le_bytes());
-            bytes.extend(pairs.to_le_bytes());
+            bytes.extend(len.to_le_bytes());
+            bytes.push(*dense);
         }
         bytes.extend(at.to_le_bytes());
         bytes.extend((table.len() as u64).to_le_bytes());
@@ -290,42 +386,68 @@ mod tests {
         bytes
     }
 
-    fn scores(bytes: Vec<u8>, word: &str) -> Option<Vec<(usize, f32)>> {
+    /// Eight entries' totals, starting at 1, after adding a word's scores.
+    fn added(bytes: Vec<u8>, word: &str) -> Option<Vec<f32>> {
         let words = read_table(&bytes).unwrap();
         let scores = WordScores {
             bytes: OwnedBytes::new(bytes),
             words,
         };
-        let mut found = Vec::new();
-        scores
-            .for_each(word.as_bytes(), |ord, score| found.push((ord, score)))
-            .then_some(found)
+        let mut totals = vec![1.0; 8];
+        (scores.add_to(word.as_bytes(), &mut totals)).then_some(totals)
     }
 
     #[test]
-    fn a_words_scores_read_back() {
-        let bytes = file(&[("consent", &[(0, 1.5), (7, 0.25)]), ("lesson", &[(3, 2.0)])]);
+    fn a_words_scores_read_back_sparse_or_dense() {
+        let dense = [0.5, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 4.0];
+        let bytes = file(&[
+            ("consent", Listed::Pairs(&[(0, 1.5), (7, 0.25)])),
+            ("lesson", Listed::Pairs(&[(3, 2.0), (8, 9.0)])),
+            ("sexual", Listed::Dense(&dense)),
+        ]);
+        let ones = |changes: &[(usize, f32)]| {
+            let mut totals = vec![1.0; 8];
+            changes.iter().for_each(|&(ord, to)| totals[ord] = to);
+            Some(totals)
+        };
         assert_eq!(
-            scores(bytes.clone(), "consent"),
-            Some(vec![(0, 1.5), (7, 0.25)])
+            added(bytes.clone(), "consent"),
+            ones(&[(0, 2.5), (7, 1.25)])
         );
-        assert_eq!(scores(bytes.clone(), "lesson"), Some(vec![(3, 2.0)]));
-        assert_eq!(scores(bytes, "helpline"), None);
+        // An ord past the entries is skipped.
+        assert_eq!(added(bytes.clone(), "lesson"), ones(&[(3, 3.0)]));
+        assert_eq!(
+            added(bytes.clone(), "sexual"),
+            ones(&[(0, 1.5), (3, 3.0), (7, 5.0)])
+        );
+        assert_eq!(added(bytes, "helpline"), None);
     }
 
     #[test]
     fn a_damaged_file_is_an_error() {
-        let good = file(&[("consent", &[(0, 1.5), (7, 0.25)])]);
+        let good = file(&[("consent", Listed::Pairs(&[(0, 1.5), (7, 0.25)]))]);
         let mut bad_magic = good.clone();
         *bad_magic.last_mut().unwrap() ^= 1;
         let mut long_list = good.clone();
-        // The pair count of the only word (just before the trailer).
-        let count_at = long_list.len() - TRAILER - 4;
+        // The pair count of the only word (before its flag and the trailer).
+        let count_at = long_list.len() - TRAILER - 5;
         long_list[count_at] = 3;
+        let mut bad_flag = good.clone();
+        let flag_at = bad_flag.len() - TRAILER - 1;
+        bad_flag[flag_at] = 2;
+        let mut dense_too_long = good.clone();
+        // Two pairs are 16 bytes, four scores: as dense, 5 run past them.
+        dense_too_long[flag_at] = 1;
+        dense_too_long[count_at] = 5;
+        let mut dense_fits = dense_too_long.clone();
+        dense_fits[count_at] = 4;
+        assert!(read_table(&dense_fits).is_ok());
         let cut_short = good[..good.len() - TRAILER - 2].to_vec();
         for bytes in [
             bad_magic,
             long_list,
+            bad_flag,
+            dense_too_long,
             cut_short,
             good[..5].to_vec(),
             Vec::new(),

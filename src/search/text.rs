@@ -315,22 +315,27 @@ fn score_every_match(
     }
     // Every match of a one-term clause scores above 0 (BM25 of a word
     // that occurs): its entry is marked afterwards, from the scores.
-    let mut add = |ord: usize, score: Score| {
-        if let Some(total) = scores.get_mut(ord) {
-            *total += score;
-        }
-    };
     let searched = index.fields.searched();
     for (word, clauses) in by_word(terms) {
         let whole = clauses.len() == searched.len()
             && searched
                 .iter()
                 .all(|s| clauses.iter().any(|c| c.0.field() == s.0));
-        if whole && index.word_scores.for_each(&word, &mut add) {
+        if whole && index.word_scores.add_to(&word, scores) {
             continue;
         }
         for (term, boost) in clauses {
-            for_each_score(&index.searcher, &index.doc_ords, &term, boost, &mut add)?;
+            for_each_score(
+                &index.searcher,
+                &index.doc_ords,
+                &term,
+                boost,
+                |ord, score| {
+                    if let Some(total) = scores.get_mut(ord) {
+                        *total += score;
+                    }
+                },
+            )?;
         }
     }
     mark_scored(scores, bits.as_mut_slice());

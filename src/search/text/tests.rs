@@ -228,9 +228,18 @@ fn scoring_a_clause_at_a_time_gives_tantivys_scores() {
         "\"peer on peer\" abuse",
         "+consent -lesson",
     ];
-    let kept = |word: &str| index.word_scores.for_each(word.as_bytes(), |_, _| ());
+    let kept =
+        |word: &str| (index.word_scores).add_to(word.as_bytes(), &mut vec![0.0; index.len()]);
     assert!(kept("consent") && kept("lesson"), "common words are kept");
     assert!(!kept("sext") && !kept("nosuchword"), "rare words are not");
+    // Words in most entries are kept dense, the others as pairs: the
+    // searches below add up both.
+    let dense = |word| index.word_scores.is_dense(word);
+    assert_eq!((dense("sexual"), dense("harm")), (Some(true), Some(true)));
+    assert_eq!(
+        (dense("governor"), dense("helplin")),
+        (Some(false), Some(false))
+    );
     for q in texts {
         let typed = typed_query(&engine, q);
         let mut scores = vec![0.0; n];
