@@ -424,6 +424,8 @@ fn entry_file(
     }
 }
 
+/// `site.yaml`, checked, and its text; the defaults when there is none.
+/// `None` when it has errors (they are in `diagnostics`).
 fn read_site(
     dir: &Path,
     hashes: &mut HashMap<PathBuf, u64>,
