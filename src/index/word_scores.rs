@@ -198,7 +198,7 @@ pub(crate) fn write(
     let file = std::fs::File::create(&path).map_err(|e| IndexError::io(&path, e))?;
     let mut out = BufWriter::new(file);
     let mut table = Vec::new();
-    let mut written = 0u64;
+    let mut written = 0usize;
     let entries: usize = ords.iter().map(Vec::len).sum();
     let mut totals = vec![0.0; entries];
     let mut found = FixedBitSet::with_capacity(entries);
@@ -230,19 +230,23 @@ pub(crate) fn write(
             found.ones().for_each(|ord| totals[ord] = 0.0);
         }
         found.clear();
-        table.push((word, written, len as u32, dense));
-        let size = if dense { SCORE } else { PAIR };
-        written += (len * size) as u64;
+        let list = List {
+            start: written,
+            len,
+            dense,
+        };
+        written += list.bytes().unwrap_or(0);
+        table.push((word, list));
     }
     let write_table = || -> std::io::Result<()> {
-        for (word, start, len, dense) in &table {
+        for (word, list) in &table {
             out.write_all(&(word.len() as u32).to_le_bytes())?;
             out.write_all(word)?;
-            out.write_all(&start.to_le_bytes())?;
-            out.write_all(&len.to_le_bytes())?;
-            out.write_all(&[u8::from(*dense)])?;
+            out.write_all(&(list.start as u64).to_le_bytes())?;
+            out.write_all(&(list.len as u32).to_le_bytes())?;
+            out.write_all(&[u8::from(list.dense)])?;
         }
-        out.write_all(&written.to_le_bytes())?;
+        out.write_all(&(written as u64).to_le_bytes())?;
         out.write_all(&(table.len() as u64).to_le_bytes())?;
         out.write_all(MAGIC)?;
         out.into_inner()?.sync_all()
