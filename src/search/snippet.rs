@@ -4,10 +4,13 @@
 //! tantivy's `SnippetGenerator` re-tokenises and stems every hit's whole
 //! body on every search, which was most of a search's time on a large bank.
 //! The [`Lexicon`] already knows which written words share a stem, so a
-//! search turns its stems into those words once and finds them in each hit
-//! with a single Aho-Corasick pass.
+//! search turns its stems into those words once and looks for them at the
+//! start of each word of a hit, in one pass over the text. (The
+//! Aho-Corasick automaton this replaced scanned at about half the speed,
+//! and building it for each search cost more than the page's scans:
+//! docs/benchmarks.md.)
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use fixedbitset::FixedBitSet;
 
 use super::Lexicon;
 use super::tokens::STOPWORDS;
@@ -34,31 +37,46 @@ pub struct Marks {
 /// What to mark, ready to run over any number of texts.
 #[derive(Debug)]
 pub struct Highlighter {
-    /// `None` when nothing can be marked.
-    finder: Option<AhoCorasick>,
-    /// For each pattern, the term it stands for, so a passage with two
-    /// different terms beats one with the same term twice.
-    term_of: Vec<usize>,
+    /// The words and phrases to mark, ASCII-lowercased, grouped by their
+    /// first byte and the longest first in each group.
+    patterns: Vec<Pattern>,
+    /// For each first byte (ASCII-lowercased), its group of patterns.
+    by_first: Box<[(usize, usize); 256]>,
+    /// The pairs of bytes some pattern begins with, in either ASCII case
+    /// ([`pair`]): a pattern of one byte begins every pair with its byte.
+    begins: FixedBitSet,
     /// Terms below this number were typed; the rest are synonyms, which
     /// count for less when choosing a passage.
     typed_terms: usize,
 }
 
+#[derive(Debug)]
+struct Pattern {
+    text: String,
+    /// The term it stands for, so a passage with two different terms beats
+    /// one with the same term twice.
+    term: usize,
+}
+
 /// Patterns grouped into terms while a highlighter is built.
 #[derive(Default)]
-struct Patterns<'a> {
-    patterns: Vec<&'a str>,
-    term_of: Vec<usize>,
+struct Patterns {
+    patterns: Vec<Pattern>,
     terms: usize,
 }
 
-impl<'a> Patterns<'a> {
-    fn add_term(&mut self, forms: impl IntoIterator<Item = &'a str>) {
+impl Patterns {
+    /// Adds a term's written forms. Only whole words are marked, so a form
+    /// is trimmed to the word characters it begins and ends with.
+    fn add_term<'a>(&mut self, forms: impl IntoIterator<Item = &'a str>) {
         let before = self.patterns.len();
         for form in forms {
-            if !self.patterns.contains(&form) {
-                self.patterns.push(form);
-                self.term_of.push(self.terms);
+            let text = form.trim_matches(|c| !is_word_char(c)).to_ascii_lowercase();
+            if !text.is_empty() && !self.patterns.iter().any(|p| p.text == text) {
+                self.patterns.push(Pattern {
+                    text,
+                    term: self.terms,
+                });
             }
         }
         if self.patterns.len() > before {
@@ -81,33 +99,42 @@ impl Highlighter {
             p.add_term(lexicon.words_starting_with(prefix, MAX_PREFIX_FORMS));
         }
         let typed_terms = p.terms;
-        let synonym_stems: Vec<Vec<String>> = marks
-            .synonyms
-            .iter()
-            .map(|name| lexicon.stems(name))
-            .collect();
-        for (name, stems) in marks.synonyms.iter().zip(&synonym_stems) {
-            match stems.as_slice() {
+        for name in &marks.synonyms {
+            match lexicon.stems(name).as_slice() {
                 [stem] => p.add_term(lexicon.forms_of(stem)),
                 [] => {}
                 _ => p.add_term([name.as_str()]),
             }
         }
-        let finder = (!p.patterns.is_empty())
-            .then(|| {
-                // Measured on a page of 20 bodies: a DFA costs more to build
-                // than an NFA but scans enough faster to win overall.
-                AhoCorasickBuilder::new()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&p.patterns)
-                    .ok()
-            })
-            .flatten();
+        Highlighter::with_patterns(p.patterns, typed_terms)
+    }
+
+    fn with_patterns(mut patterns: Vec<Pattern>, typed_terms: usize) -> Highlighter {
+        patterns.sort_by_key(|p| (p.text.as_bytes()[0], std::cmp::Reverse(p.text.len())));
+        let mut by_first = Box::new([(0, 0); 256]);
+        for (i, pattern) in patterns.iter().enumerate() {
+            let group = &mut by_first[usize::from(pattern.text.as_bytes()[0])];
+            if group.1 == 0 {
+                group.0 = i;
+            }
+            group.1 = i + 1;
+        }
+        let mut begins = FixedBitSet::with_capacity(PAIRS);
+        for pattern in &patterns {
+            let firsts = cases(pattern.text.as_bytes()[0]);
+            match pattern.text.as_bytes().get(1) {
+                Some(&second) => (firsts.into_iter())
+                    .flat_map(|first| cases(second).map(|second| pair(first, second)))
+                    .for_each(|pair| begins.insert(pair)),
+                None => (firsts.into_iter())
+                    .flat_map(|first| (0..=u8::MAX).map(move |second| pair(first, second)))
+                    .for_each(|pair| begins.insert(pair)),
+            }
+        }
         Highlighter {
-            finder,
-            term_of: p.term_of,
+            patterns,
+            by_first,
+            begins,
             typed_terms,
         }
     }
@@ -115,19 +142,7 @@ impl Highlighter {
     /// The best passage of at most `max_chars` characters, as HTML; empty
     /// when the text holds none of the words.
     pub fn snippet(&self, text: &str, max_chars: usize) -> String {
-        let Some(finder) = &self.finder else {
-            return String::new();
-        };
-        let found: Vec<Found> = finder
-            .find_iter(text)
-            .filter(|m| is_whole_word(text, m.start(), m.end()))
-            .take(MAX_MATCHES)
-            .map(|m| Found {
-                start: m.start(),
-                end: m.end(),
-                term: self.term_of[m.pattern().as_usize()],
-            })
-            .collect();
+        let found = self.find(text);
         // Leave a quarter of the passage for the words around the matches.
         let Some((first, last)) = best_window(&found, max_chars * 3 / 4, self.typed_terms) else {
             return String::new();
@@ -145,6 +160,106 @@ impl Highlighter {
         escape_into(&mut html, &text[at..to]);
         html.trim().to_string()
     }
+
+    /// The first [`MAX_MATCHES`] whole-word matches in `text`, in order and
+    /// not overlapping: at each word's start, the longest pattern there
+    /// (ignoring ASCII case) that ends where a word does.
+    ///
+    /// Sixty-four bytes at a time, without a branch, the bytes that some
+    /// pattern begins with and that do not follow an ASCII letter or digit
+    /// are found; only those are looked at further. A byte at a time with a
+    /// branch each took twice as long as the automaton's scan.
+    fn find(&self, text: &str) -> Vec<Found> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        // Where the next match may start: matches do not overlap.
+        let mut at = 0;
+        let mut word_before = 0;
+        for (chunk_at, chunk) in (0..).step_by(BLOCK).zip(bytes.chunks(BLOCK)) {
+            let (word, lead) = classes(chunk);
+            // Where an ASCII word begins, or any non-ASCII character: a
+            // word that begins after a non-ASCII character, or with one,
+            // is checked exactly below.
+            let mut starts = (word & !((word << 1) | word_before)) | lead;
+            word_before = word >> (BLOCK - 1);
+            let mut candidates = 0;
+            while starts != 0 {
+                let i = starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                let second = bytes.get(chunk_at + i + 1).copied().unwrap_or(0);
+                candidates |= u64::from(self.begins.contains(pair(chunk[i], second))) << i;
+            }
+            while candidates != 0 {
+                let start = chunk_at + candidates.trailing_zeros() as usize;
+                candidates &= candidates - 1;
+                // A pattern's first byte begins a character, so `start` is
+                // on a character boundary.
+                if start < at || !starts_word(text, start) {
+                    continue;
+                }
+                if let Some(pattern) = self.longest_at(text, start) {
+                    found.push(Found {
+                        start,
+                        end: start + pattern.text.len(),
+                        term: pattern.term,
+                    });
+                    if found.len() == MAX_MATCHES {
+                        return found;
+                    }
+                    at = start + pattern.text.len();
+                }
+            }
+        }
+        found
+    }
+
+    /// The longest pattern that `text` holds at `start` as whole words.
+    fn longest_at(&self, text: &str, start: usize) -> Option<&Pattern> {
+        let rest = &text.as_bytes()[start..];
+        let (from, to) = self.by_first[usize::from(rest[0].to_ascii_lowercase())];
+        self.patterns[from..to].iter().find(|p| {
+            let end = start + p.text.len();
+            rest.get(..p.text.len())
+                .is_some_and(|bytes| bytes.eq_ignore_ascii_case(p.text.as_bytes()))
+                && text
+                    .get(end..)
+                    .is_some_and(|after| after.chars().next().is_none_or(|c| !is_word_char(c)))
+        })
+    }
+}
+
+/// Pairs of bytes.
+const PAIRS: usize = 1 << 16;
+
+/// A pair of bytes as one number.
+fn pair(first: u8, second: u8) -> usize {
+    usize::from(first) << 8 | usize::from(second)
+}
+
+/// A byte in both ASCII cases (the same byte twice when it has none).
+fn cases(b: u8) -> [u8; 2] {
+    [b.to_ascii_lowercase(), b.to_ascii_uppercase()]
+}
+
+/// Bytes looked at together when finding where matches may start.
+const BLOCK: usize = u64::BITS as usize;
+
+/// Which of (at most [`BLOCK`]) bytes are ASCII letters or digits, and
+/// which begin a character of more than one byte, as bits.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
+fn classes(chunk: &[u8]) -> (u64, u64) {
+    let mark = |chunk: &[u8]| {
+        (chunk.iter().enumerate()).fold((0, 0), |(word, lead), (i, &b)| {
+            (
+                word | (u64::from(b.is_ascii_alphanumeric()) << i),
+                lead | (u64::from(b >= 0xC0) << i),
+            )
+        })
+    };
+    match <&[u8; BLOCK]>::try_from(chunk) {
+        Ok(whole) => mark(whole),
+        Err(_) => mark(chunk),
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -158,15 +273,15 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// A match counts only as a whole word, as the index tokenises: "consent"
-/// is not marked inside "nonconsensual".
-fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start]
-        .chars()
-        .next_back()
-        .is_none_or(|c| !is_word_char(c));
-    let after = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
-    before && after
+/// Whether a word starts at `at` (a character boundary).
+fn starts_word(text: &str, at: usize) -> bool {
+    match text.as_bytes()[..at].last() {
+        None => true,
+        Some(&b) if b.is_ascii() => !b.is_ascii_alphanumeric(),
+        Some(_) => (text.get(..at))
+            .and_then(|before| before.chars().next_back())
+            .is_none_or(|c| !is_word_char(c)),
+    }
 }
 
 /// The run of matches that fits in `max_chars` with the most different
@@ -235,18 +350,26 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Escapes `text` for HTML onto `out`, copying the runs between the
+/// characters to escape whole.
 fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
+    let mut run = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escaped = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            b'\n' => " ",
+            _ => continue,
+        };
+        // An ASCII byte is a character boundary.
+        out.push_str(&text[run..i]);
+        out.push_str(escaped);
+        run = i + 1;
     }
+    out.push_str(&text[run..]);
 }
 
 #[cfg(test)]
@@ -260,12 +383,61 @@ mod tests {
             .collect()
     }
 
+    /// A highlighter for terms given as their written forms.
+    fn highlighter(terms: &[&[&str]]) -> Highlighter {
+        let mut p = Patterns::default();
+        for forms in terms {
+            p.add_term(forms.iter().copied());
+        }
+        Highlighter::with_patterns(p.patterns, p.terms)
+    }
+
+    /// What `find` marks, as the text of each match.
+    fn marked<'t>(h: &Highlighter, text: &'t str) -> Vec<&'t str> {
+        h.find(text).iter().map(|f| &text[f.start..f.end]).collect()
+    }
+
     #[test]
-    fn whole_words_only() {
-        let text = "nonconsent, consent; consents";
-        assert!(!is_whole_word(text, 3, 10));
-        assert!(is_whole_word(text, 12, 19));
-        assert!(!is_whole_word(text, 21, 28));
+    fn finds_whole_words_in_any_ascii_case_the_longest_first() {
+        let h = highlighter(&[&["consent"], &["sexual", "sexualised behaviour"], &["x"]]);
+        assert_eq!(
+            marked(&h, "nonconsent, Consent; consents CONSENT"),
+            ["Consent", "CONSENT"]
+        );
+        assert_eq!(
+            marked(
+                &h,
+                "Sexualised Behaviour, sexual; sexualised behaviours, sexually"
+            ),
+            ["Sexualised Behaviour", "sexual"]
+        );
+        // A one-letter word, and one at the very end of the text.
+        assert_eq!(marked(&h, "x-ray, x"), ["x", "x"]);
+        assert_eq!(marked(&h, ""), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn words_begin_and_end_at_non_ascii_characters_as_they_are_letters_or_not() {
+        let h = highlighter(&[&["consent"], &["école"]]);
+        assert_eq!(
+            marked(&h, "“consent” café-consent éconsent consenté l’école"),
+            ["consent", "consent", "école"]
+        );
+    }
+
+    #[test]
+    fn words_across_blocks_of_bytes() {
+        let h = highlighter(&[&["consent"]]);
+        for at in [BLOCK - 8, BLOCK - 1, BLOCK, BLOCK + 1] {
+            // A word that begins the block after a space, or runs on from
+            // the block before.
+            let spaced = format!("{} consent", "a".repeat(at - 1));
+            assert_eq!(marked(&h, &spaced), ["consent"], "{at}");
+            let joined = format!("{}consent", "a".repeat(at));
+            assert!(marked(&h, &joined).is_empty(), "{at}");
+        }
+        let many = "consent ".repeat(MAX_MATCHES + 10);
+        assert_eq!(h.find(&many).len(), MAX_MATCHES);
     }
 
     #[test]
