@@ -10,7 +10,7 @@ use std::path::Path;
 use fixedbitset::FixedBitSet;
 use tantivy::schema::{Facet as FacetPath, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocSet, Index, ReloadPolicy, Searcher, SegmentReader, TERMINATED, Term};
+use tantivy::{DocSet, Index, ReloadPolicy, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::IndexError;
 use super::ages::AgeGroups;
@@ -169,6 +169,17 @@ impl LiveIndex {
 
     pub fn len(&self) -> usize {
         self.library.entries().len()
+    }
+
+    /// Calls `f` with each entry a term occurs in, by ord, and the term's
+    /// BM25 there times `boost` ([`super::word_scores::for_each_score`]).
+    pub(crate) fn for_each_score(
+        &self,
+        term: &Term,
+        boost: Score,
+        f: impl FnMut(usize, Score),
+    ) -> tantivy::Result<()> {
+        super::word_scores::for_each_score(&self.searcher, &self.doc_ords, term, boost, f)
     }
 
     pub fn is_empty(&self) -> bool {

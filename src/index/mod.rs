@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 pub use build::{build_and_swap, current_version, is_current};
 pub use live::{FacetPostings, LiveIndex};
-pub(crate) use word_scores::{for_each_block_of, for_each_score, live_ord};
+pub(crate) use word_scores::{for_each_block_of, live_ord};
 
 use crate::content::{self, Freshness, Library};
 

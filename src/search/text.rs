@@ -12,8 +12,7 @@
 use fixedbitset::FixedBitSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Occur, Query, QueryParser,
-    TermQuery,
+    BooleanQuery, BoostQuery, EnableScoring, Occur, Query, QueryParser, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term as TantivyTerm};
@@ -23,7 +22,7 @@ use super::rank::{Lifts, PREFIX_BOOST, SYNONYM_BOOST, TopK, concept_weight};
 use super::tokens::{tokenize, without_stopwords};
 use super::{Engine, Lexicon, snippet};
 use crate::facet::Facet;
-use crate::index::{LiveIndex, for_each_block_of, for_each_score, live_ord};
+use crate::index::{LiveIndex, for_each_block_of, live_ord};
 
 /// Shortest last word completed as a prefix.
 const MIN_PREFIX_CHARS: usize = 3;
@@ -32,32 +31,23 @@ const MIN_PREFIX_CHARS: usize = 3;
 /// as tantivy's phrase prefix query expands to.
 const MAX_COMPLETIONS: usize = 50;
 
-/// The query parsers of an index version, each field weighted as
-/// [`Fields::searched`] says.
+/// The query parser of an index version: title, summary, topic names, body
+/// and provider, each field weighted as [`Fields::searched`] says. (The
+/// other names of a concept the text names are read off the postings of
+/// title and summary: [`synonym_scores`].)
 pub(super) struct Parsers {
-    /// What is typed: title, summary, topic names, body and provider.
     typed: QueryParser,
-    /// For the other names of a concept the text names: title and summary
-    /// only. Entries tagged with the concept already match (and carry its
-    /// names in `topics_text`), and phrase matching every synonym through
-    /// every body was most of the cost of a search that names a concept.
-    synonyms: QueryParser,
 }
 
 impl Parsers {
     pub fn new(index: &LiveIndex) -> Parsers {
-        let f = &index.fields;
-        let weighted = |searched: Vec<Field>| {
-            let mut parser = QueryParser::for_index(&index.tantivy, searched);
-            for (field, boost) in f.searched() {
-                parser.set_field_boost(field, boost);
-            }
-            parser
-        };
-        Parsers {
-            typed: weighted(f.searched().map(|s| s.0).to_vec()),
-            synonyms: weighted(vec![f.title, f.summary]),
+        let searched = index.fields.searched();
+        let mut typed =
+            QueryParser::for_index(&index.tantivy, searched.iter().map(|s| s.0).collect());
+        for (field, boost) in searched {
+            typed.set_field_boost(field, boost);
         }
+        Parsers { typed }
     }
 }
 
@@ -127,7 +117,7 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         }
         lifted.push((concept.facet, pos, concept_weight(concept.facet)));
     }
-    let best = scores.iter().copied().fold(0.0, f32::max);
+    let best = highest(&scores);
     Ok(Some(TextMatches {
         bits,
         scores,
@@ -153,6 +143,46 @@ fn typed_query(engine: &Engine, q: &str) -> Box<dyn Query> {
     flatten(typed)
 }
 
+/// The scores of the concepts' other names of one word (their stems, by
+/// concept), matched in title and summary: an entry scores, for each
+/// concept, its best name's BM25 there (each field with its boost) times
+/// [`SYNONYM_BOOST`]. That is what tantivy gives a union over the concepts
+/// of a disjunction max over their names, read straight off the postings
+/// as [`score_every_match`] does (docs/benchmarks.md).
+fn synonym_scores(
+    index: &LiveIndex,
+    concepts: &[Vec<String>],
+) -> tantivy::Result<Vec<(u32, Score)>> {
+    let f = &index.fields;
+    let fields = (index.fields.searched().into_iter())
+        .filter(|(field, _)| [f.title, f.summary].contains(field));
+    let fields: Vec<(Field, Score)> = fields.collect();
+    let mut scores = Vec::new();
+    // Each match: the entry, which name, its score in one field.
+    let mut matches: Vec<(u32, usize, Score)> = Vec::new();
+    for stems in concepts {
+        matches.clear();
+        for (name, stem) in stems.iter().enumerate() {
+            for &(field, boost) in &fields {
+                let term = TantivyTerm::from_field_text(field, stem);
+                index.for_each_score(&term, boost, |ord, score| {
+                    matches.push((ord as u32, name, score));
+                })?;
+            }
+        }
+        // Sorted runs, one per name and field: a stable sort merges them
+        // and keeps each entry's matches in name order.
+        matches.sort_by_key(|m| m.0);
+        for entry in matches.chunk_by(|a, b| a.0 == b.0) {
+            let best = (entry.chunk_by(|a, b| a.1 == b.1))
+                .map(|name| name.iter().map(|m| m.2).sum::<Score>())
+                .fold(0.0, f32::max);
+            scores.push((entry[0].0, best * SYNONYM_BOOST));
+        }
+    }
+    Ok(scores)
+}
+
 /// What matches besides the words typed: the other names of the concepts
 /// the text names, and the last word as a prefix.
 struct SideMatches {
@@ -169,8 +199,8 @@ struct SideMatches {
 impl SideMatches {
     fn new(engine: &Engine, q: &str, concepts: &[Concept]) -> tantivy::Result<SideMatches> {
         let (index, lexicon) = (&engine.index, &engine.lexicon);
-        let mut synonym_queries: Vec<Box<dyn Query>> = Vec::new();
         let mut names = Vec::new();
+        let mut one_word_names = Vec::new();
         let lower = q.to_lowercase();
         for concept in concepts {
             // A described topic's names were not the words typed: its
@@ -178,28 +208,17 @@ impl SideMatches {
             if !matches!(concept.facet, Facet::Topic | Facet::Ability) || concept.described {
                 continue;
             }
-            let synonyms: Vec<Box<dyn Query>> = (concept.names.iter())
+            let mut stems: Vec<String> = (concept.names.iter())
                 .filter(|name| !lower.contains(&name.to_lowercase()))
                 .inspect(|name| names.push((*name).clone()))
-                .filter(|name| lexicon.stems(name).len() == 1)
-                .map(|name| {
-                    let phrase = format!("\"{}\"", name.replace('"', " "));
-                    engine.parsers.synonyms.parse_query_lenient(&phrase).0
-                })
+                .filter_map(|name| <[String; 1]>::try_from(lexicon.stems(name)).ok())
+                .map(|[stem]| stem)
                 .collect();
-            if !synonyms.is_empty() {
-                synonym_queries.push(Box::new(BoostQuery::new(
-                    Box::new(DisjunctionMaxQuery::new(synonyms)),
-                    SYNONYM_BOOST,
-                )));
-            }
+            stems.sort_unstable();
+            stems.dedup();
+            one_word_names.push(stems);
         }
-        let synonyms = if synonym_queries.is_empty() {
-            Vec::new()
-        } else {
-            let query = BooleanQuery::union(synonym_queries);
-            (index.searcher).search(&query, &AllMatches(&index.doc_ords))?
-        };
+        let synonyms = synonym_scores(index, &one_word_names)?;
         // Completions are looked for where a result list shows them (title,
         // summary, topic names), and score a constant: their set is enough.
         let prefix = last_word_prefix(lexicon, q);
@@ -325,17 +344,11 @@ fn score_every_match(
             continue;
         }
         for (term, boost) in clauses {
-            for_each_score(
-                &index.searcher,
-                &index.doc_ords,
-                &term,
-                boost,
-                |ord, score| {
-                    if let Some(total) = scores.get_mut(ord) {
-                        *total += score;
-                    }
-                },
-            )?;
+            index.for_each_score(&term, boost, |ord, score| {
+                if let Some(total) = scores.get_mut(ord) {
+                    *total += score;
+                }
+            })?;
         }
     }
     mark_scored(scores, bits.as_mut_slice());
@@ -375,6 +388,24 @@ fn above(scores: &[Score], floor: Score) -> usize {
         Ok(whole) => mark(whole),
         Err(_) => mark(scores),
     }
+}
+
+/// The highest of the scores (0 for none), a lane of a vector at a time:
+/// scores are never NaN, so a plain comparison gives what `f32::max` would,
+/// and lanes kept apart until the end let it vectorise.
+#[multiversion::multiversion(targets("x86_64+avx512f", "x86_64+avx2"))]
+fn highest(scores: &[Score]) -> Score {
+    const LANES: usize = 16;
+    let higher = |best: Score, score: Score| if score > best { score } else { best };
+    let mut lanes = [0.0; LANES];
+    let chunks = scores.chunks_exact(LANES);
+    let rest = chunks.remainder().iter().copied().fold(0.0, higher);
+    for chunk in chunks {
+        for (lane, &score) in lanes.iter_mut().zip(chunk) {
+            *lane = higher(*lane, score);
+        }
+    }
+    lanes.into_iter().fold(rest, higher)
 }
 
 /// A clause that is one term: the term, and its field's boost.

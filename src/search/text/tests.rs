@@ -8,6 +8,7 @@ use crate::search::filters::{Extra, Filters, full};
 use crate::search::intent::Intent;
 use crate::search::rank::IntentTargets;
 use crate::search::{Engine, SearchRequest};
+use crate::taxonomy::VocabularyName;
 
 /// A generated bank of 1,500 entries over the shipped taxonomy.
 fn generated() -> (Engine, tempfile::TempDir) {
@@ -263,6 +264,69 @@ fn scoring_a_clause_at_a_time_gives_tantivys_scores() {
             );
         }
     }
+}
+
+/// The other names' scores, read off the postings, are what tantivy gives
+/// the query they stand for: a union over the concepts named of a
+/// disjunction max over each one's one-word names, each searched as a
+/// phrase in title and summary.
+#[test]
+fn synonym_scores_are_tantivys() {
+    use tantivy::query::DisjunctionMaxQuery;
+    let (engine, _tmp) = generated();
+    let index = &engine.index;
+    let f = &index.fields;
+    let mut parser = QueryParser::for_index(&index.tantivy, vec![f.title, f.summary]);
+    for (field, boost) in f.searched() {
+        parser.set_field_boost(field, boost);
+    }
+    // Every topic and ability, by its label.
+    let taxonomy = &engine.library().taxonomy;
+    let labels: Vec<&str> = [VocabularyName::Topics, VocabularyName::Abilities]
+        .into_iter()
+        .flat_map(|name| taxonomy.vocabulary(name).terms())
+        .map(|term| term.label.as_str())
+        .collect();
+    let mut matched_any = false;
+    for q in labels {
+        let concepts = concepts(q, &engine.lexicon);
+        let lower = q.to_lowercase();
+        let per_concept: Vec<Box<dyn Query>> = (concepts.iter())
+            .filter(|c| matches!(c.facet, Facet::Topic | Facet::Ability) && !c.described)
+            .map(|c| {
+                let names: Vec<Box<dyn Query>> = (c.names.iter())
+                    .filter(|name| !lower.contains(&name.to_lowercase()))
+                    .filter(|name| engine.lexicon.stems(name).len() == 1)
+                    .map(|name| parser.parse_query_lenient(&format!("\"{name}\"")).0)
+                    .collect();
+                Box::new(BoostQuery::new(
+                    Box::new(DisjunctionMaxQuery::new(names)),
+                    SYNONYM_BOOST,
+                )) as Box<dyn Query>
+            })
+            .collect();
+        let tantivys = (index.searcher)
+            .search(
+                &BooleanQuery::union(per_concept),
+                &AllMatches(&index.doc_ords),
+            )
+            .unwrap();
+        let side = SideMatches::new(&engine, q, &concepts).unwrap();
+        let mut ours: HashMap<u32, f32> = HashMap::new();
+        for (ord, score) in side.synonyms {
+            *ours.entry(ord).or_default() += score;
+        }
+        assert_eq!(ours.len(), tantivys.len(), "{q:?}: the matches");
+        for (ord, score) in tantivys {
+            let mine = ours.get(&ord).copied().unwrap_or(f32::NAN);
+            assert!(
+                (mine - score).abs() <= 1e-6 * score,
+                "{q:?} {ord}: {mine} {score}"
+            );
+        }
+        matched_any |= !ours.is_empty();
+    }
+    assert!(matched_any, "some other names match");
 }
 
 #[test]
