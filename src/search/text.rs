@@ -241,9 +241,7 @@ impl SideMatches {
             scores[ord as usize] += score;
             bits.insert(ord as usize);
         }
-        for ord in self.prefixed.ones() {
-            scores[ord] += PREFIX_BOOST;
-        }
+        add_where(scores, self.prefixed.as_slice(), PREFIX_BOOST);
         bits.union_with(&self.prefixed);
     }
 }
@@ -371,6 +369,20 @@ fn score_every_match(
 fn mark_scored(scores: &[Score], blocks: &mut [usize]) {
     for (block, chunk) in blocks.iter_mut().zip(scores.chunks(BLOCK)) {
         *block |= above(chunk, 0.0);
+    }
+}
+
+/// Adds `value` to the score of each entry in `blocks` (a bitset's), a
+/// block at a time: a vector add of `value` or 0 per lane, in place of an
+/// add per entry (a prefix can complete to words in most entries).
+#[multiversion::multiversion(targets("x86_64+avx512f", "x86_64+avx2"))]
+fn add_where(scores: &mut [Score], blocks: &[usize], value: Score) {
+    for (chunk, &block) in scores.chunks_mut(BLOCK).zip(blocks) {
+        if block != 0 {
+            for (i, score) in chunk.iter_mut().enumerate() {
+                *score += if block >> i & 1 == 1 { value } else { 0.0 };
+            }
+        }
     }
 }
 
@@ -519,17 +531,60 @@ fn completions(index: &LiveIndex, prefix: &str) -> tantivy::Result<FixedBitSet> 
                 expanded += 1;
                 let postings = inverted
                     .read_block_postings_from_terminfo(words.value(), IndexRecordOption::Basic)?;
+                let mut marker = Marker::new(&mut bits);
                 for_each_block_of(postings, |docs, _| {
                     for &doc in docs {
                         if let Some(ord) = live_ord(alive, ords, doc) {
-                            bits.insert(ord);
+                            marker.mark(ord);
                         }
                     }
                 });
+                marker.finish();
             }
         }
     }
     Ok(bits)
+}
+
+/// Marks entries in a bitset, a block of it at a time: postings come in
+/// order, so most follow one in the same block, and its bits are gathered
+/// in a register instead of each read back from memory as the last was
+/// written (which made every mark wait for the one before).
+struct Marker<'a> {
+    blocks: &'a mut [usize],
+    block: usize,
+    bits: usize,
+}
+
+impl<'a> Marker<'a> {
+    fn new(bits: &'a mut FixedBitSet) -> Marker<'a> {
+        Marker {
+            blocks: bits.as_mut_slice(),
+            block: 0,
+            bits: 0,
+        }
+    }
+
+    /// Marks an entry (the index's ords are all within the bitset).
+    fn mark(&mut self, ord: usize) {
+        let block = ord / BLOCK;
+        if block != self.block {
+            self.flush();
+            self.block = block;
+        }
+        self.bits |= 1 << (ord % BLOCK);
+    }
+
+    fn flush(&mut self) {
+        if let Some(block) = self.blocks.get_mut(self.block) {
+            *block |= self.bits;
+        }
+        self.bits = 0;
+    }
+
+    fn finish(mut self) {
+        self.flush();
+    }
 }
 
 fn segment_ords(

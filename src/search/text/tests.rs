@@ -377,3 +377,18 @@ fn every_scored_entry_is_marked() {
         assert_eq!(marked, expected, "{n}");
     }
 }
+
+#[test]
+fn a_value_is_added_to_the_entries_of_a_bitset_only() {
+    // Around every block edge, and a bitset with a part block.
+    for n in [1, 63, 64, 65, 130] {
+        let mut scores: Vec<Score> = (0..n).map(|i| i as f32).collect();
+        let mut bits = FixedBitSet::with_capacity(n);
+        (0..n).filter(|i| i % 3 == 1).for_each(|i| bits.insert(i));
+        add_where(&mut scores, bits.as_slice(), 0.5);
+        let expected: Vec<Score> = (0..n)
+            .map(|i| i as f32 + if i % 3 == 1 { 0.5 } else { 0.0 })
+            .collect();
+        assert_eq!(scores, expected, "{n}");
+    }
+}
