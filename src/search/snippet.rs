@@ -165,10 +165,10 @@ impl Highlighter {
     /// not overlapping: at each word's start, the longest pattern there
     /// (ignoring ASCII case) that ends where a word does.
     ///
-    /// Sixty-four bytes at a time, without a branch, the bytes that some
-    /// pattern begins with and that do not follow an ASCII letter or digit
-    /// are found; only those are looked at further. A byte at a time with a
-    /// branch each took twice as long as the automaton's scan.
+    /// Sixty-four bytes at a time, without a branch per byte, the places
+    /// a word may start are found; only those whose first two bytes some
+    /// pattern begins with are looked at further. A character at a time
+    /// took twice as long as the automaton's scan.
     fn find(&self, text: &str) -> Vec<Found> {
         let bytes = text.as_bytes();
         let mut found = Vec::new();
@@ -192,8 +192,8 @@ impl Highlighter {
             while candidates != 0 {
                 let start = chunk_at + candidates.trailing_zeros() as usize;
                 candidates &= candidates - 1;
-                // A pattern's first byte begins a character, so `start` is
-                // on a character boundary.
+                // `start` holds an ASCII byte or a character's first
+                // byte: it is on a character boundary.
                 if start < at || !starts_word(text, start) {
                     continue;
                 }

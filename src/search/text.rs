@@ -149,14 +149,19 @@ fn typed_query(engine: &Engine, q: &str) -> Box<dyn Query> {
 /// [`SYNONYM_BOOST`]. That is what tantivy gives a union over the concepts
 /// of a disjunction max over their names, read straight off the postings
 /// as [`score_every_match`] does (docs/benchmarks.md).
+///
+/// Title and summary only: entries tagged with the concept already match
+/// (and carry its names in their topic names), and looking for every other
+/// name through every body was most of the cost of a search that names a
+/// concept.
 fn synonym_scores(
     index: &LiveIndex,
     concepts: &[Vec<String>],
 ) -> tantivy::Result<Vec<(u32, Score)>> {
     let f = &index.fields;
-    let fields = (index.fields.searched().into_iter())
-        .filter(|(field, _)| [f.title, f.summary].contains(field));
-    let fields: Vec<(Field, Score)> = fields.collect();
+    let fields: Vec<(Field, Score)> = (f.searched().into_iter())
+        .filter(|(field, _)| [f.title, f.summary].contains(field))
+        .collect();
     let mut scores = Vec::new();
     // Each match: the entry, which name, its score in one field.
     let mut matches: Vec<(u32, usize, Score)> = Vec::new();
