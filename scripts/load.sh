@@ -91,7 +91,9 @@ echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xarg
 
 if [[ -z "${BIN:-}" ]]; then
     echo "== build"
-    cargo build --release --bin signpost --bin signpost-corpus
+    # As `cargo test --release` builds them, so that the tree is compiled
+    # once for the tests and the benchmarks (see tests/browser/run.sh).
+    cargo test --release --no-run -q
     BIN=target/release/signpost
 fi
 

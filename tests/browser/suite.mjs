@@ -98,7 +98,7 @@ This body is hostile on purpose.
  *  copy's site.yaml gets a base_url under that path, so every route and
  *  link is under it; `base` is then the prefixed address. */
 async function startServer({ prefix = "" } = {}) {
-  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release first`);
+  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run "cargo test --release --no-run" first`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "signpost-browser-"));
   const content = path.join(tmp, "content");
   fs.cpSync(path.join(root, "content"), content, { recursive: true });
