@@ -11,7 +11,7 @@ use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use super::live::doc_ords;
 use super::schema::{self, Fields};
-use super::{IndexError, word_scores};
+use super::{IndexError, word_bits, word_scores};
 use crate::content::{Entry, Library};
 use crate::facet::Facet;
 
@@ -125,7 +125,8 @@ fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
     let ords = (searcher.segment_readers().iter())
         .map(doc_ords)
         .collect::<tantivy::Result<Vec<_>>>()?;
-    word_scores::write(dir, &searcher, &fields.searched(), &ords)
+    word_scores::write(dir, &searcher, &fields.searched(), &ords)?;
+    word_bits::write(dir, &searcher, &fields.completed(), &ords, n)
 }
 
 /// Merges the committed segments into one, in the order of the entries

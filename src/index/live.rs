@@ -16,6 +16,7 @@ use super::IndexError;
 use super::ages::AgeGroups;
 use super::build::version_dir;
 use super::schema::{self, Fields};
+use super::word_bits::WordBits;
 use super::word_scores::WordScores;
 use crate::content::Library;
 use crate::facet::{Facet, FacetValue, Matching};
@@ -48,6 +49,9 @@ pub struct LiveIndex {
     pub(crate) doc_ords: Vec<std::sync::Arc<[u32]>>,
     /// Each common word's score in every entry it occurs in.
     pub(crate) word_scores: WordScores,
+    /// The entries holding each common word of the fields a prefix is
+    /// completed in.
+    pub(crate) word_bits: WordBits,
     /// Half-open age range of each entry, by ord.
     pub(crate) ages: Vec<(u8, u8)>,
     /// The same, grouped by range: age filters read these.
@@ -142,9 +146,11 @@ impl LiveIndex {
             .get(schema::TOKENIZER)
             .ok_or(IndexError::Tokenizer(schema::TOKENIZER))?;
         let word_scores = WordScores::open(&dir)?;
+        let word_bits = WordBits::open(&dir)?;
         Ok(LiveIndex {
             library,
             word_scores,
+            word_bits,
             version: version.to_string(),
             searcher,
             fields,

@@ -4,7 +4,9 @@
 mod ages;
 mod build;
 mod live;
+mod mapped;
 pub mod schema;
+pub(crate) mod word_bits;
 pub(crate) mod word_scores;
 
 use std::path::{Path, PathBuf};

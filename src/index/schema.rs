@@ -139,7 +139,7 @@ const SEARCHED_BOOSTS: [Score; 5] = [3.0, 2.0, 2.0, 1.0, 1.0];
 
 /// What a version holds besides tantivy's files, by format: a change makes
 /// every version be rebuilt (see [`digest`]).
-const VERSION_FORMAT: u32 = 2;
+const VERSION_FORMAT: u32 = 3;
 
 impl Fields {
     /// The fields a typed word is looked for in, with their weights, in the
@@ -153,6 +153,12 @@ impl Fields {
             self.provider,
         ];
         std::array::from_fn(|i| (fields[i], SEARCHED_BOOSTS[i]))
+    }
+
+    /// The fields the last word typed is completed in as a prefix: those
+    /// a result list shows.
+    pub fn completed(&self) -> [Field; 3] {
+        [self.title, self.summary, self.topics_text]
     }
 
     pub fn facet(&self, facet: Facet) -> Field {

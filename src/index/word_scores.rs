@@ -34,20 +34,19 @@ use std::path::Path;
 
 use fixedbitset::FixedBitSet;
 use rustc_hash::FxHashMap;
-use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
+use tantivy::directory::OwnedBytes;
 use tantivy::fastfield::AliveBitSet;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, Searcher, Term};
 
-use super::IndexError;
+use super::{IndexError, mapped};
 
 const FILE: &str = "word_scores";
 const MAGIC: &[u8; 8] = b"SPWORDS2";
 const PAIR: usize = 8;
 const SCORE: usize = 4;
-const TRAILER: usize = 24;
 
 /// Words rarer than this in every field are scored from the postings.
 const MIN_DOC_FREQ: u32 = 128;
@@ -89,12 +88,8 @@ impl WordScores {
     /// Opens a version's word scores, mapping the file rather than reading
     /// it (through tantivy's own directory of mapped files).
     pub(crate) fn open(dir: &Path) -> Result<WordScores, IndexError> {
-        let bytes = (MmapDirectory::open(dir).map_err(|e| invalid(&e.to_string()))?)
-            .open_read(Path::new(FILE))
-            .map_err(|e| invalid(&e.to_string()))?
-            .read_bytes()
-            .map_err(|e| IndexError::io(Path::new(FILE), e))?;
-        let words = read_table(&bytes).map_err(invalid)?;
+        let bytes = mapped::open(dir, FILE)?;
+        let words = read_table(&bytes).map_err(|e| mapped::invalid(FILE, e))?;
         Ok(WordScores { bytes, words })
     }
 
@@ -119,6 +114,22 @@ impl WordScores {
         }
         true
     }
+
+    /// The word's scores by ord when it is kept as a dense list of `n`
+    /// (the number of entries).
+    pub(crate) fn dense(&self, word: &[u8], n: usize) -> Option<Vec<Score>> {
+        let list = self.words.get(word).filter(|l| l.dense && l.len == n)?;
+        let bytes = &self.bytes[list.start..list.start + list.bytes()?];
+        Some(to_scores(bytes))
+    }
+}
+
+/// A dense list's scores, as floats.
+#[multiversion::multiversion(targets("x86_64+avx512f", "x86_64+avx2"))]
+fn to_scores(bytes: &[u8]) -> Vec<Score> {
+    (bytes.chunks_exact(SCORE))
+        .map(|score| f32::from_le_bytes(score.try_into().expect("4 bytes")))
+        .collect()
 }
 
 #[cfg(test)]
@@ -137,40 +148,17 @@ fn add_dense(totals: &mut [Score], scores: &[u8]) {
     }
 }
 
-fn invalid(message: &str) -> IndexError {
-    IndexError::io(
-        Path::new(FILE),
-        std::io::Error::new(std::io::ErrorKind::InvalidData, message.to_string()),
-    )
-}
-
 /// The word table, checked: every list before the table. (Reading every
 /// ord would read the whole file; an ord past the entries is skipped where
 /// scores are added up.)
 fn read_table(bytes: &[u8]) -> Result<Lists, &'static str> {
-    let truncated = "the word scores are truncated";
-    let at = bytes.len().checked_sub(TRAILER).ok_or(truncated)?;
-    let trailer = &bytes[at..];
-    if &trailer[16..] != MAGIC {
-        return Err("the word scores' file is not one");
-    }
-    let u64_at = |b: &[u8]| u64::from_le_bytes(b[..8].try_into().expect("8 bytes")) as usize;
-    let (table, count) = (u64_at(trailer), u64_at(&trailer[8..]));
-    let mut rest = bytes.get(table..at).ok_or(truncated)?;
-    let mut take = |n: usize| -> Result<&[u8], &'static str> {
-        let (head, tail) = (rest.len() >= n)
-            .then(|| rest.split_at(n))
-            .ok_or(truncated)?;
-        rest = tail;
-        Ok(head)
-    };
+    let ([table, count], mut rest) = mapped::trailer(bytes, MAGIC)?;
     let mut words = FxHashMap::default();
     for _ in 0..count {
-        let len = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
-        let word: Box<[u8]> = take(len)?.into();
-        let start = u64_at(take(8)?);
-        let len = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
-        let dense = match take(1)? {
+        let word = rest.word()?;
+        let start = rest.u64()?;
+        let len = rest.u32()? as usize;
+        let dense = match rest.take(1)? {
             [0] => false,
             [1] => true,
             _ => return Err("a word's list is neither sparse nor dense"),
@@ -202,7 +190,8 @@ pub(crate) fn write(
     let entries: usize = ords.iter().map(Vec::len).sum();
     let mut totals = vec![0.0; entries];
     let mut found = FixedBitSet::with_capacity(entries);
-    for word in common_words(searcher, searched)? {
+    let fields = searched.iter().map(|s| s.0);
+    for word in mapped::common_words(searcher, fields, MIN_DOC_FREQ)? {
         let Ok(text) = std::str::from_utf8(&word) else {
             continue;
         };
@@ -275,27 +264,6 @@ fn write_dense(out: &mut impl Write, totals: &[Score]) -> std::io::Result<usize>
     Ok(totals.len())
 }
 
-/// The words some searched field holds in at least [`MIN_DOC_FREQ`]
-/// documents, in byte order.
-fn common_words(
-    searcher: &Searcher,
-    searched: &[(Field, Score)],
-) -> Result<Vec<Vec<u8>>, IndexError> {
-    let mut words = std::collections::BTreeSet::new();
-    for reader in searcher.segment_readers() {
-        for &(field, _) in searched {
-            let inverted = reader.inverted_index(field)?;
-            let mut stream = (inverted.terms().stream()).map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                if stream.value().doc_freq >= MIN_DOC_FREQ {
-                    words.insert(stream.key().to_vec());
-                }
-            }
-        }
-    }
-    Ok(words.into_iter().collect())
-}
-
 /// Calls `f` with each live entry a term occurs in, by ord, and the
 /// term's BM25 there times `boost`: tantivy's own weight, as its term query
 /// scores (`ords`: each segment's entry ords by document).
@@ -349,6 +317,9 @@ pub(crate) fn for_each_block_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The trailer: where the table starts, the number of words, the magic.
+    const TRAILER: usize = 24;
 
     /// A word's list as `write` writes it.
     enum Listed<'a> {

@@ -88,21 +88,21 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
     }
     let concepts = concepts(q, lexicon);
     let side = SideMatches::new(engine, q, &concepts)?;
-    let n = index.len();
-    let mut scores = vec![0.0; n];
-    let mut bits = FixedBitSet::with_capacity(n);
     let typed = typed_query(engine, q);
-    if q.contains('^') {
+    let (mut scores, mut bits) = if q.contains('^') {
         // A boost typed into the text ("consent^2") is carried only by
         // tantivy's query, which then scores it.
+        let n = index.len();
+        let (mut scores, mut bits) = (vec![0.0; n], FixedBitSet::with_capacity(n));
         let all = (index.searcher).search(&*typed, &AllMatches(&index.doc_ords))?;
         for (ord, score) in all {
             scores[ord as usize] += score;
             bits.insert(ord as usize);
         }
+        (scores, bits)
     } else {
-        score_every_match(index, &*typed, &mut scores, &mut bits)?;
-    }
+        score_every_match(index, &*typed)?
+    };
     side.add_to(&mut scores, &mut bits);
     let mut lifted = Vec::new();
     for concept in &concepts {
@@ -117,7 +117,9 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         }
         lifted.push((concept.facet, pos, concept_weight(concept.facet)));
     }
-    let best = highest(&scores);
+    // Every entry that scores matches: marked here, in the one pass that
+    // finds the best score, rather than by each scoring step.
+    let best = mark_scored(&scores, bits.as_mut_slice());
     Ok(Some(TextMatches {
         bits,
         scores,
@@ -312,20 +314,22 @@ impl TextMatches {
     }
 }
 
-/// Adds every match of a flat union to `bits` and its score to `scores`,
-/// by entry ord, a clause at a time instead of tantivy's union merging the
-/// clauses' postings a document at a time. A word looked for in every
-/// searched field adds its kept word scores ([`crate::index::word_scores::WordScores`]) in place of
-/// its five clauses; other one-term clauses add each posting's BM25 with
-/// the field's boost; the rest (phrases, required and excluded words) go
-/// through tantivy. The totals are tantivy's sums up to the order of the
-/// additions (docs/benchmarks.md).
+/// Every match of a flat union with its score, by entry ord, a clause at
+/// a time instead of tantivy's union merging the clauses' postings a
+/// document at a time. A word looked for in every searched field adds its
+/// kept word scores ([`crate::index::word_scores::WordScores`]) in place
+/// of its five clauses; other one-term clauses add each posting's BM25
+/// with the field's boost; the rest (phrases, required and excluded words)
+/// go through tantivy. The totals are tantivy's sums up to the order of
+/// the additions (docs/benchmarks.md).
+///
+/// The bits returned are only the matches of the rest: every match of a
+/// one-term clause scores above 0 (BM25 of a word that occurs), and is
+/// marked from the scores ([`mark_scored`]).
 fn score_every_match(
     index: &LiveIndex,
     query: &dyn Query,
-    scores: &mut [Score],
-    bits: &mut FixedBitSet,
-) -> tantivy::Result<()> {
+) -> tantivy::Result<(Vec<Score>, FixedBitSet)> {
     let scoring = EnableScoring::enabled_from_searcher(&index.searcher);
     let mut terms = Vec::new();
     let mut others = Vec::new();
@@ -335,15 +339,27 @@ fn score_every_match(
             None => others.push(clause.weight(scoring)?),
         }
     }
-    // Every match of a one-term clause scores above 0 (BM25 of a word
-    // that occurs): its entry is marked afterwards, from the scores.
     let searched = index.fields.searched();
-    for (word, clauses) in by_word(terms) {
-        let whole = clauses.len() == searched.len()
-            && searched
-                .iter()
-                .all(|s| clauses.iter().any(|c| c.0.field() == s.0));
-        if whole && index.word_scores.add_to(&word, scores) {
+    let whole = |clauses: &[TermClause]| {
+        clauses.len() == searched.len()
+            && (searched.iter()).all(|s| clauses.iter().any(|c| c.0.field() == s.0))
+    };
+    let mut words = by_word(terms).into_iter().peekable();
+    // The first word's dense scores, copied, are what adding them to
+    // zeros would give, without first writing the zeros.
+    let first_dense = (words.peek())
+        .filter(|(_, clauses)| whole(clauses))
+        .and_then(|(word, _)| index.word_scores.dense(word, index.len()));
+    let mut scores = match first_dense {
+        Some(scores) => {
+            words.next();
+            scores
+        }
+        None => vec![0.0; index.len()],
+    };
+    let mut bits = FixedBitSet::with_capacity(index.len());
+    for (word, clauses) in words {
+        if whole(&clauses) && index.word_scores.add_to(&word, &mut scores) {
             continue;
         }
         for (term, boost) in clauses {
@@ -354,7 +370,6 @@ fn score_every_match(
             })?;
         }
     }
-    mark_scored(scores, bits.as_mut_slice());
     for weight in &others {
         for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
             let ords = &index.doc_ords[segment];
@@ -367,14 +382,33 @@ fn score_every_match(
             })?;
         }
     }
-    Ok(())
+    Ok((scores, bits))
 }
 
-/// Marks in `blocks` (a bitset's) every entry with a score above 0.
-fn mark_scored(scores: &[Score], blocks: &mut [usize]) {
+/// Marks in `blocks` (a bitset's) every entry with a score above 0, and
+/// returns the highest score (0 for none): one pass over the scores, a
+/// vector at a time. Scores are never NaN, so a plain comparison gives
+/// what `f32::max` would, and the lanes kept apart until the end let it
+/// vectorise.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
+fn mark_scored(scores: &[Score], blocks: &mut [usize]) -> Score {
+    let higher = |best: Score, score: Score| if score > best { score } else { best };
+    let mut lanes = [0.0; BLOCK];
+    let mark = |chunk: &[Score], lanes: &mut [Score]| {
+        let mut bits = 0;
+        for (i, (&score, lane)) in chunk.iter().zip(lanes).enumerate() {
+            bits |= usize::from(score > 0.0) << i;
+            *lane = higher(*lane, score);
+        }
+        bits
+    };
     for (block, chunk) in blocks.iter_mut().zip(scores.chunks(BLOCK)) {
-        *block |= above(chunk, 0.0);
+        *block |= match <&[Score; BLOCK]>::try_from(chunk) {
+            Ok(whole) => mark(whole, &mut lanes),
+            Err(_) => mark(chunk, &mut lanes),
+        };
     }
+    lanes.into_iter().fold(0.0, higher)
 }
 
 /// Adds `value` to the score of each entry in `blocks` (a bitset's), a
@@ -405,24 +439,6 @@ fn above(scores: &[Score], floor: Score) -> usize {
         Ok(whole) => mark(whole),
         Err(_) => mark(scores),
     }
-}
-
-/// The highest of the scores (0 for none), a lane of a vector at a time:
-/// scores are never NaN, so a plain comparison gives what `f32::max` would,
-/// and lanes kept apart until the end let it vectorise.
-#[multiversion::multiversion(targets("x86_64+avx512f", "x86_64+avx2"))]
-fn highest(scores: &[Score]) -> Score {
-    const LANES: usize = 16;
-    let higher = |best: Score, score: Score| if score > best { score } else { best };
-    let mut lanes = [0.0; LANES];
-    let chunks = scores.chunks_exact(LANES);
-    let rest = chunks.remainder().iter().copied().fold(0.0, higher);
-    for chunk in chunks {
-        for (lane, &score) in lanes.iter_mut().zip(chunk) {
-            *lane = higher(*lane, score);
-        }
-    }
-    lanes.into_iter().fold(rest, higher)
 }
 
 /// A clause that is one term: the term, and its field's boost.
@@ -516,13 +532,16 @@ fn last_word_prefix(lexicon: &Lexicon, q: &str) -> Option<String> {
 
 /// The entries whose title, summary or topic names hold a word beginning
 /// with `prefix` (the first [`MAX_COMPLETIONS`] such words of a field),
-/// read off the words' postings. Completions are looked for where a
+/// read off the words' postings, or a common word's kept bitset
+/// ([`crate::index::word_bits`]). Completions are looked for where a
 /// result list shows them: expanding a prefix through every body cost more
 /// than the rest of the search.
 fn completions(index: &LiveIndex, prefix: &str) -> tantivy::Result<FixedBitSet> {
     let mut bits = FixedBitSet::with_capacity(index.len());
-    let f = &index.fields;
-    for field in [f.title, f.summary, f.topics_text] {
+    // A kept word's bitset holds its entries in every segment: it stands
+    // for the word's postings when there is one (as in a built index).
+    let one_segment = index.searcher.segment_readers().len() == 1;
+    for field in index.fields.completed() {
         for (segment, reader) in index.searcher.segment_readers().iter().enumerate() {
             let ords = &index.doc_ords[segment];
             let alive = reader.alive_bitset();
@@ -534,6 +553,10 @@ fn completions(index: &LiveIndex, prefix: &str) -> tantivy::Result<FixedBitSet> 
                 && words.key().starts_with(prefix.as_bytes())
             {
                 expanded += 1;
+                let word = words.key();
+                if one_segment && (index.word_bits).or_into(field, word, bits.as_mut_slice()) {
+                    continue;
+                }
                 let postings = inverted
                     .read_block_postings_from_terminfo(words.value(), IndexRecordOption::Basic)?;
                 let mut marker = Marker::new(&mut bits);

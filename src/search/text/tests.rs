@@ -243,9 +243,9 @@ fn scoring_a_clause_at_a_time_gives_tantivys_scores() {
     );
     for q in texts {
         let typed = typed_query(&engine, q);
-        let mut scores = vec![0.0; n];
-        let mut bits = FixedBitSet::with_capacity(n);
-        score_every_match(index, &*typed, &mut scores, &mut bits).unwrap();
+        let (scores, mut bits) = score_every_match(index, &*typed).unwrap();
+        assert_eq!(scores.len(), n);
+        mark_scored(&scores, bits.as_mut_slice());
         let mut tantivys = (index.searcher)
             .search(&*typed, &AllMatches(&index.doc_ords))
             .unwrap();
@@ -346,6 +346,22 @@ fn completions_are_tantivys_phrase_prefix_matches() {
     let (engine, _tmp) = generated();
     let index = &engine.index;
     let f = &index.fields;
+    // Common words' completions are or-ed from their kept bitsets, the
+    // others' read off their postings: both are compared below.
+    let mut scratch = FixedBitSet::with_capacity(index.len());
+    let kept = |field, word: &str, scratch: &mut FixedBitSet| {
+        (index.word_bits).or_into(field, word.as_bytes(), scratch.as_mut_slice())
+    };
+    assert!(kept(f.topics_text, "abus", &mut scratch));
+    assert!(kept(f.summary, "consent", &mut scratch));
+    assert!(
+        !kept(f.body, "consent", &mut scratch),
+        "body words are not kept"
+    );
+    assert!(
+        !kept(f.title, "sext", &mut scratch),
+        "rare words are not kept"
+    );
     // "s" completes to more words than are expanded.
     for prefix in ["safeguar", "consent", "abus", "s", "zzz"] {
         let mut tantivys = FixedBitSet::with_capacity(index.len());
@@ -363,18 +379,28 @@ fn completions_are_tantivys_phrase_prefix_matches() {
 }
 
 #[test]
-fn every_scored_entry_is_marked() {
-    // Scores around every block edge, and a bitset with a part block.
+fn every_scored_entry_is_marked_and_the_best_found() {
+    // Scores around every block edge, and a bitset with a part block; the
+    // best score in a part block, in a whole one, or none above 0.
     for n in [1, 63, 64, 65, 130] {
-        let scores: Vec<Score> = (0..n)
-            .map(|i| if i % 3 == 0 { 0.0 } else { i as f32 })
-            .collect();
-        let mut bits = FixedBitSet::with_capacity(n);
-        bits.insert(0);
-        mark_scored(&scores, bits.as_mut_slice());
-        let marked: Vec<usize> = bits.ones().collect();
-        let expected: Vec<usize> = (0..n).filter(|i| i % 3 != 0 || *i == 0).collect();
-        assert_eq!(marked, expected, "{n}");
+        for top in [n - 1, n / 2, usize::MAX] {
+            let scores: Vec<Score> = (0..n)
+                .map(|i| match i {
+                    _ if i == top => 1_000.0,
+                    _ if top == usize::MAX => -1.0,
+                    _ if i % 3 == 0 => 0.0,
+                    _ => i as f32,
+                })
+                .collect();
+            let mut bits = FixedBitSet::with_capacity(n);
+            bits.insert(0);
+            let best = mark_scored(&scores, bits.as_mut_slice());
+            let marked: Vec<usize> = bits.ones().collect();
+            let expected: Vec<usize> = (0..n).filter(|&i| i == 0 || scores[i] > 0.0).collect();
+            assert_eq!(marked, expected, "{n} {top}");
+            let highest = if top == usize::MAX { 0.0 } else { 1_000.0 };
+            assert_eq!(best, highest, "{n} {top}");
+        }
     }
 }
 
