@@ -27,11 +27,18 @@ const MAX_MATCHES: usize = 256;
 pub struct Marks {
     /// Stems of the words typed.
     pub typed: Vec<String>,
-    /// Other names of the concepts named, as written: one-word names match
-    /// by stem, longer ones as the phrase.
-    pub synonyms: Vec<String>,
+    /// Other names of the concepts named: one-word names match by stem,
+    /// longer ones as the phrase.
+    pub synonyms: Vec<Name>,
     /// The last word typed, completed as a prefix.
     pub prefix: Option<String>,
+}
+
+/// Another name of a concept the text names, as written, with its stems.
+#[derive(Debug, Clone)]
+pub struct Name {
+    pub text: String,
+    pub stems: Vec<String>,
 }
 
 /// What to mark, ready to run over any number of texts.
@@ -100,10 +107,10 @@ impl Highlighter {
         }
         let typed_terms = p.terms;
         for name in &marks.synonyms {
-            match lexicon.stems(name).as_slice() {
+            match name.stems.as_slice() {
                 [stem] => p.add_term(lexicon.forms_of(stem)),
                 [] => {}
-                _ => p.add_term([name.as_str()]),
+                _ => p.add_term([name.text.as_str()]),
             }
         }
         Highlighter::with_patterns(p.patterns, typed_terms)

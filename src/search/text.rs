@@ -199,7 +199,7 @@ struct SideMatches {
     /// [`PREFIX_BOOST`] (a constant-score query).
     prefixed: FixedBitSet,
     /// The other names searched, for the snippets.
-    names: Vec<String>,
+    names: Vec<snippet::Name>,
     prefix: Option<String>,
 }
 
@@ -215,12 +215,18 @@ impl SideMatches {
             if !matches!(concept.facet, Facet::Topic | Facet::Ability) || concept.described {
                 continue;
             }
-            let mut stems: Vec<String> = (concept.names.iter())
-                .filter(|name| !lower.contains(&name.to_lowercase()))
-                .inspect(|name| names.push((*name).clone()))
-                .filter_map(|name| <[String; 1]>::try_from(lexicon.stems(name)).ok())
-                .map(|[stem]| stem)
-                .collect();
+            let mut stems = Vec::new();
+            for name in (concept.names.iter()).filter(|name| !lower.contains(&name.to_lowercase()))
+            {
+                let name = snippet::Name {
+                    text: name.clone(),
+                    stems: lexicon.stems(name),
+                };
+                if let [stem] = name.stems.as_slice() {
+                    stems.push(stem.clone());
+                }
+                names.push(name);
+            }
             stems.sort_unstable();
             stems.dedup();
             one_word_names.push(stems);
@@ -387,28 +393,44 @@ fn score_every_match(
 
 /// Marks in `blocks` (a bitset's) every entry with a score above 0, and
 /// returns the highest score (0 for none): one pass over the scores, a
-/// vector at a time. Scores are never NaN, so a plain comparison gives
-/// what `f32::max` would, and the lanes kept apart until the end let it
-/// vectorise.
+/// block at a time.
 #[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
 fn mark_scored(scores: &[Score], blocks: &mut [usize]) -> Score {
-    let higher = |best: Score, score: Score| if score > best { score } else { best };
-    let mut lanes = [0.0; BLOCK];
-    let mark = |chunk: &[Score], lanes: &mut [Score]| {
-        let mut bits = 0;
-        for (i, (&score, lane)) in chunk.iter().zip(lanes).enumerate() {
-            bits |= usize::from(score > 0.0) << i;
-            *lane = higher(*lane, score);
-        }
-        bits
-    };
-    for (block, chunk) in blocks.iter_mut().zip(scores.chunks(BLOCK)) {
-        *block |= match <&[Score; BLOCK]>::try_from(chunk) {
-            Ok(whole) => mark(whole, &mut lanes),
-            Err(_) => mark(chunk, &mut lanes),
-        };
+    let mut lanes = [0.0; LANES];
+    let whole = scores.chunks_exact(BLOCK);
+    let rest = whole.remainder();
+    let mut blocks = blocks.iter_mut();
+    // The chunks first: zip takes from its first iterator first, and the
+    // block after the last whole chunk is the rest's.
+    for (chunk, block) in whole.zip(blocks.by_ref()) {
+        let chunk: &[Score; BLOCK] = chunk.try_into().expect("a whole block");
+        *block |= bits_above(chunk, 0.0);
+        raise(&mut lanes, chunk);
+    }
+    if let Some(block) = blocks.next() {
+        *block |= bits_above(rest, 0.0);
+        raise(&mut lanes, rest);
     }
     lanes.into_iter().fold(0.0, higher)
+}
+
+/// Lanes of a vector of scores.
+const LANES: usize = 16;
+
+/// Raises each lane to the highest of the scores that fall in it. Scores
+/// are never NaN, so a plain comparison gives what `f32::max` would, and
+/// lanes kept apart until the end let it vectorise.
+#[inline(always)]
+fn raise(lanes: &mut [Score; LANES], scores: &[Score]) {
+    for chunk in scores.chunks(LANES) {
+        for (lane, &score) in lanes.iter_mut().zip(chunk) {
+            *lane = higher(*lane, score);
+        }
+    }
+}
+
+fn higher(best: Score, score: Score) -> Score {
+    if score > best { score } else { best }
 }
 
 /// Adds `value` to the score of each entry in `blocks` (a bitset's), a
@@ -432,13 +454,18 @@ const BLOCK: usize = usize::BITS as usize;
 /// block's bits. A whole block is a few vector comparisons.
 #[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
 fn above(scores: &[Score], floor: Score) -> usize {
-    let mark = |chunk: &[Score]| {
-        (chunk.iter().enumerate()).fold(0, |b, (i, &s)| b | (usize::from(s > floor) << i))
-    };
     match <&[Score; BLOCK]>::try_from(scores) {
-        Ok(whole) => mark(whole),
-        Err(_) => mark(scores),
+        Ok(whole) => bits_above(whole, floor),
+        Err(_) => bits_above(scores, floor),
     }
+}
+
+/// Which of a block's scores are above `floor`, as the block's bits: a
+/// few vector comparisons when the block is whole (and its length known
+/// where this is inlined).
+#[inline(always)]
+fn bits_above(scores: &[Score], floor: Score) -> usize {
+    (scores.iter().enumerate()).fold(0, |b, (i, &s)| b | (usize::from(s > floor) << i))
 }
 
 /// A clause that is one term: the term, and its field's boost.
