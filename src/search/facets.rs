@@ -2,6 +2,8 @@
 //! *other* facet's selection, so a count is what selecting that value alone
 //! in its facet would give.
 
+use std::borrow::Cow;
+
 use fixedbitset::FixedBitSet;
 
 use super::SearchRequest;
@@ -23,21 +25,29 @@ pub struct ValueCount<'a> {
     pub selected: bool,
 }
 
-/// Counts a facet over the results of every *other* facet's selection.
+/// What the facets are counted over: `base` (the text matches in the
+/// ages asked), each facet's selection, if any, and `results` (`base`
+/// narrowed by every selection).
+pub(super) struct Counted<'s> {
+    pub(super) base: &'s FixedBitSet,
+    pub(super) selections: &'s [Option<FixedBitSet>],
+    pub(super) results: &'s FixedBitSet,
+}
+
+/// Counts a facet (the `own`th) over the results of every *other* facet's
+/// selection.
 pub(super) fn count_facet<'a>(
     index: &'a LiveIndex,
     facet: Facet,
     request: &SearchRequest,
-    base: &FixedBitSet,
-    selections: &[Option<FixedBitSet>],
+    counted: &Counted<'_>,
     own: usize,
 ) -> FacetCounts<'a> {
-    let mut mask = base.clone();
-    for (i, bits) in selections.iter().enumerate() {
-        if let (true, Some(bits)) = (i != own, bits) {
-            mask.intersect_with(bits);
-        }
-    }
+    let mask = match counted.selections.get(own) {
+        Some(Some(_)) => Cow::Owned(without_own(counted, own)),
+        // A facet with nothing selected in it is counted over the results.
+        _ => Cow::Borrowed(counted.results),
+    };
     let postings = index.facet(facet);
     let selected = request.filter(facet);
     let values = postings
@@ -53,6 +63,17 @@ pub(super) fn count_facet<'a>(
         })
         .collect();
     FacetCounts { facet, values }
+}
+
+/// `base` narrowed by every selection but the `own`th.
+fn without_own(counted: &Counted<'_>, own: usize) -> FixedBitSet {
+    let mut mask = counted.base.clone();
+    for (i, bits) in counted.selections.iter().enumerate() {
+        if let (true, Some(bits)) = (i != own, bits) {
+            mask.intersect_with(bits);
+        }
+    }
+    mask
 }
 
 /// How many entries both bitsets hold. Counting is most of a filter-only

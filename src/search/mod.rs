@@ -152,12 +152,13 @@ impl Engine {
             .map_or_else(|| full(index.len()), |t| t.bits.clone());
         let filters = Filters::new(index, &effective, &extra);
         let (base, results) = filters.apply(&text_bits);
-        let facets = Facet::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, &facet)| {
-                facets::count_facet(index, facet, &effective, &base, &filters.selections, i)
-            })
+        let counted = facets::Counted {
+            base: &base,
+            selections: &filters.selections,
+            results: &results,
+        };
+        let facets = (Facet::ALL.iter().enumerate())
+            .map(|(i, &facet)| facets::count_facet(index, facet, &effective, &counted, i))
             .collect();
         let total = results.count_ones(..);
         let pages = total.div_ceil(request.per_page).max(1);
