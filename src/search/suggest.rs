@@ -76,8 +76,14 @@ impl Spelling {
         lexicon: &Lexicon,
     ) -> Option<Spelling> {
         let text = correct(&interpretation.text, lexicon)?;
+        // The query as typed is most often the text searched (no filter
+        // read from it): corrected once.
+        let query = match request.q == interpretation.text {
+            true => None,
+            false => correct(&request.q, lexicon),
+        };
         Some(Spelling {
-            query: correct(&request.q, lexicon).unwrap_or_else(|| text.clone()),
+            query: query.unwrap_or_else(|| text.clone()),
             text,
             searched: None,
             used: false,

@@ -253,6 +253,11 @@ fn misspellings_fall_back_to_the_banks_words() {
     assert_eq!(ids(&results), ["porn-ks4"]);
     // A query that finds enough is left as typed.
     assert_eq!(search(&index, "q=consent").corrected, None);
+    // The correction shown is the query as typed, with the words read as
+    // filters kept: corrected apart from the text searched.
+    let read = search(&index, "q=pornograpy+ks4");
+    assert!(!read.interpreted.is_empty(), "ks4 is read as a filter");
+    assert_eq!(read.corrected.as_deref(), Some("pornography ks4"));
 }
 
 #[test]
