@@ -125,8 +125,12 @@ fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
     let ords = (searcher.segment_readers().iter())
         .map(doc_ords)
         .collect::<tantivy::Result<Vec<_>>>()?;
-    word_scores::write(dir, &searcher, &fields.searched(), &ords)?;
-    word_bits::write(dir, &searcher, &fields.completed(), &ords, n)
+    // Two files read off the same postings, one a core.
+    let (scores, bits) = rayon::join(
+        || word_scores::write(dir, &searcher, &fields.searched(), &ords),
+        || word_bits::write(dir, &searcher, &fields.completed(), &ords, n),
+    );
+    scores.and(bits)
 }
 
 /// Merges the committed segments into one, in the order of the entries
