@@ -15,11 +15,10 @@
 //! from the postings.
 //!
 //! The file (little-endian): each kept word's bitset, one after another,
-//! each of the same number of blocks (of a
-//! `usize`); then for each word its
-//! field (u32), its length (u32), its bytes and where its bitset starts
-//! (u64); then where that table starts (u64), the number of words (u64),
-//! the blocks in a bitset (u64) and a magic number.
+//! each of the same number of blocks (of a `usize`); then for each word
+//! its field (u32), its length (u32), its bytes and where its bitset
+//! starts (u64); then where that table starts (u64), the number of words
+//! (u64), the blocks in a bitset (u64) and a magic number.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -49,8 +48,8 @@ const MIN_DOC_FREQ: usize = 128;
 /// The kept words' bitsets of an index version.
 pub struct WordBits {
     bytes: OwnedBytes,
-    /// Where each (field, word)'s bitset starts in the file.
-    words: FxHashMap<(u32, Box<[u8]>), usize>,
+    /// Where each word's bitset in a field (by id) starts in the file.
+    words: Words,
     /// The blocks of a bitset.
     blocks: usize,
 }
@@ -80,7 +79,9 @@ impl WordBits {
     /// `marks` (a bitset's blocks, over ords); false when the word is not
     /// kept.
     pub(crate) fn or_into(&self, field: Field, word: &[u8], marks: &mut [usize]) -> bool {
-        let Some(&start) = self.words.get(&(field.field_id(), word.into())) else {
+        let kept =
+            (self.words.get(word).into_iter().flatten()).find(|(id, _)| *id == field.field_id());
+        let Some(&(_, start)) = kept else {
             return false;
         };
         or_blocks(marks, &self.bytes[start..start + self.blocks * BLOCK]);
@@ -96,7 +97,11 @@ fn or_blocks(marks: &mut [usize], bits: &[u8]) {
     }
 }
 
-type Table = (FxHashMap<(u32, Box<[u8]>), usize>, usize);
+/// Each kept word's fields (by id), with where its bitset in each starts.
+type Words = FxHashMap<Box<[u8]>, Vec<(u32, usize)>>;
+
+/// The words, and the blocks of a bitset.
+type Table = (Words, usize);
 
 /// The word table, checked: every bitset whole and before the table.
 fn read_table(bytes: &[u8]) -> Result<Table, &'static str> {
@@ -110,7 +115,10 @@ fn read_table(bytes: &[u8]) -> Result<Table, &'static str> {
         if start.checked_add(size).is_none_or(|end| end > table) {
             return Err("a word's bitset runs past the bitsets");
         }
-        words.insert((field, word), start);
+        words
+            .entry(word)
+            .or_insert_with(Vec::new)
+            .push((field, start));
     }
     Ok((words, blocks))
 }
@@ -131,9 +139,8 @@ pub(crate) fn write(
     let io = |e| IndexError::io(&path, e);
     let mut table = Vec::new();
     let mut bits = FixedBitSet::with_capacity(entries);
-    let min = (entries / DENSITY).max(MIN_DOC_FREQ);
+    let min = u32::try_from((entries / DENSITY).max(MIN_DOC_FREQ)).unwrap_or(u32::MAX);
     for &field in fields {
-        let min = u32::try_from(min).unwrap_or(u32::MAX);
         for word in mapped::common_words(searcher, std::iter::once(field), min)? {
             let Ok(text) = std::str::from_utf8(&word) else {
                 continue;
