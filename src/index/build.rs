@@ -128,7 +128,7 @@ fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
     // Two files read off the same postings, one a core.
     let (scores, bits) = rayon::join(
         || word_scores::write(dir, &searcher, &fields.searched(), &ords),
-        || word_bits::write(dir, &searcher, &fields.completed(), &ords, n),
+        || word_bits::write(dir, &searcher, &fields.completed(), &ords),
     );
     scores.and(bits)
 }

@@ -258,7 +258,7 @@ pub(super) fn doc_ords(segment: &SegmentReader) -> tantivy::Result<Vec<u32>> {
 }
 
 /// The entries whose documents hold `term`, as a bitset over ords.
-fn posting_bits(
+pub(super) fn posting_bits(
     searcher: &Searcher,
     field: Field,
     term: &Term,

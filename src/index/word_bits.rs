@@ -23,13 +23,12 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use fixedbitset::FixedBitSet;
 use rustc_hash::FxHashMap;
 use tantivy::Searcher;
 use tantivy::directory::OwnedBytes;
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::Field;
 
-use super::word_scores::{for_each_block_of, live_ord};
+use super::live::posting_bits;
 use super::{IndexError, mapped};
 
 const FILE: &str = "word_bits";
@@ -124,21 +123,21 @@ fn read_table(bytes: &[u8]) -> Result<Table, &'static str> {
 }
 
 /// Writes the word bitsets of a built index: the common words of each of
-/// `fields`, over the `entries` ords (`ords`: each segment's entry ords
-/// by document).
+/// `fields`, over the entries' ords (`ords`: each segment's entry ords by
+/// document).
 pub(crate) fn write(
     dir: &Path,
     searcher: &Searcher,
     fields: &[Field],
     ords: &[Vec<u32>],
-    entries: usize,
 ) -> Result<(), IndexError> {
     let path = dir.join(FILE);
     let file = std::fs::File::create(&path).map_err(|e| IndexError::io(&path, e))?;
     let mut out = BufWriter::new(file);
     let io = |e| IndexError::io(&path, e);
     let mut table = Vec::new();
-    let mut bits = FixedBitSet::with_capacity(entries);
+    let entries: usize = ords.iter().map(Vec::len).sum();
+    let blocks = entries.div_ceil(usize::BITS as usize);
     let min = u32::try_from((entries / DENSITY).max(MIN_DOC_FREQ)).unwrap_or(u32::MAX);
     for &field in fields {
         for word in mapped::common_words(searcher, std::iter::once(field), min)? {
@@ -146,30 +145,14 @@ pub(crate) fn write(
                 continue;
             };
             let term = tantivy::Term::from_field_text(field, text);
-            bits.clear();
-            for (reader, ords) in searcher.segment_readers().iter().zip(ords) {
-                let inverted = reader.inverted_index(field)?;
-                let postings = (inverted.read_block_postings(&term, IndexRecordOption::Basic))
-                    .map_err(|e| IndexError::io(&path, e))?;
-                let Some(postings) = postings else {
-                    continue;
-                };
-                let alive = reader.alive_bitset();
-                for_each_block_of(postings, |docs, _| {
-                    for &doc in docs {
-                        if let Some(ord) = live_ord(alive, ords, doc).filter(|&o| o < entries) {
-                            bits.insert(ord);
-                        }
-                    }
-                });
-            }
-            table.push((field, word, table.len() * bits.as_slice().len() * BLOCK));
+            let bits = posting_bits(searcher, field, &term, ords)?;
+            table.push((field, word, table.len() * blocks * BLOCK));
             for &block in bits.as_slice() {
                 out.write_all(&block.to_le_bytes()).map_err(io)?;
             }
         }
     }
-    let written = table.len() * bits.as_slice().len() * BLOCK;
+    let written = table.len() * blocks * BLOCK;
     let write_table = || -> std::io::Result<()> {
         for (field, word, start) in &table {
             out.write_all(&field.field_id().to_le_bytes())?;
@@ -179,7 +162,7 @@ pub(crate) fn write(
         }
         out.write_all(&(written as u64).to_le_bytes())?;
         out.write_all(&(table.len() as u64).to_le_bytes())?;
-        out.write_all(&(bits.as_slice().len() as u64).to_le_bytes())?;
+        out.write_all(&(blocks as u64).to_le_bytes())?;
         out.write_all(MAGIC)?;
         out.into_inner()?.sync_all()
     };
