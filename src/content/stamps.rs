@@ -12,7 +12,10 @@
 //! scan that a later edit could leave the same times (file times are only
 //! as fine as the kernel's clock tick, and some filesystems keep seconds):
 //! git calls such entries "racily clean" and so does this module. Those
-//! files are always hashed.
+//! files are always hashed. How close is "so close" depends on the
+//! filesystem's granularity, read from the times themselves: a checkout
+//! writes every file within seconds, and a 2 s window on a filesystem that
+//! keeps nanoseconds would hash a quarter of a large bank on every start.
 //!
 //! The change time (ctime) is part of a stamp: unlike the modification
 //! time, no tool can set it, so restoring a file's mtime after an edit
@@ -27,9 +30,19 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 
 /// A stamp whose file changed less than this before the scan is hashed
-/// again on every check (FAT keeps times to 2 s; most filesystems to a
-/// kernel tick).
+/// again on every check, when its times are whole multiples of 10 ms: the
+/// filesystem may keep times that coarsely (FAT keeps 2 s, ext3 and HFS+
+/// 1 s, exFAT 10 ms).
 const RACY_NANOS: i64 = 2_000_000_000;
+
+/// The same for a file whose times are finer than 10 ms (ext4, XFS,
+/// btrfs, APFS, NTFS): the times are the kernel's clock tick (at most
+/// 10 ms on Linux, 15.6 ms on Windows), so an edit in the tick of the scan
+/// is within this of it.
+const FINE_RACY_NANOS: i64 = 100_000_000;
+
+/// What a time finer than the coarse filesystems' shows.
+const COARSE_TICK_NANOS: i64 = 10_000_000;
 
 /// One file or folder under the content directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +60,19 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// How long after this file's last change a scan must begin for its
+    /// stamp to be trusted: as long as its filesystem's time granularity
+    /// allows. A fine-grained time that happens to fall on a 10 ms boundary
+    /// (one in ten million) only costs a hash.
+    fn racy_nanos(&self) -> i64 {
+        let fine = |t: i64| t % COARSE_TICK_NANOS != 0;
+        if fine(self.mtime) && fine(self.ctime) {
+            FINE_RACY_NANOS
+        } else {
+            RACY_NANOS
+        }
+    }
+
     /// Whether the metadata (not the hash) is the same.
     fn same_metadata(&self, other: &Stamp) -> bool {
         self.path == other.path
@@ -267,19 +293,33 @@ impl Stamps {
         format!("{:016x}", hasher.finish())
     }
 
-    /// Stamps changed at or after this time are not trusted: `RACY_NANOS`
-    /// before the scan, or before the newest change in the tree if that is
-    /// earlier. File times come from the filesystem's clock and the scan
-    /// time from the machine's; when the two disagree (a network
-    /// filesystem, a faked clock) the newest file still marks "just now",
-    /// so a file changed in the tick of the scan is never trusted. The
-    /// price is that the newest files are hashed on every check.
-    fn settled_before(&self) -> i64 {
+    /// When the scan began, as far as the files can tell: the scan time, or
+    /// the newest change in the tree if that is earlier. File times come
+    /// from the filesystem's clock and the scan time from the machine's;
+    /// when the two disagree (a network filesystem, a faked clock) the
+    /// newest file still marks "just now", so a file changed in the tick
+    /// of the scan is never trusted. The price is that the files changed
+    /// just before the newest are hashed on every check.
+    fn scan_began(&self) -> i64 {
         let newest = (self.files.iter())
             .map(|s| s.mtime.max(s.ctime))
             .max()
             .unwrap_or(i64::MAX);
-        self.scanned_at.min(newest).saturating_sub(RACY_NANOS)
+        self.scanned_at.min(newest)
+    }
+
+    /// The items of `now` (a listing in the same order as these stamps)
+    /// whose files must be hashed: their metadata changed, or their stamp
+    /// is too close to the scan to be trusted (see [`Stamp::racy_nanos`]).
+    fn suspects(&self, now: &[Stamp]) -> Vec<usize> {
+        let began = self.scan_began();
+        (0..now.len())
+            .filter(|&i| {
+                let (was, is) = (&self.files[i], &now[i]);
+                let trusted = was.mtime.max(was.ctime) < began.saturating_sub(was.racy_nanos());
+                !(is.dir || was.same_metadata(is) && trusted)
+            })
+            .collect()
     }
 
     /// Compares the content directory with these stamps: a listing and a
@@ -301,14 +341,7 @@ impl Stamps {
         {
             return Freshness::Changed;
         }
-        let settled_before = self.settled_before();
-        let suspect: Vec<usize> = (0..now.len())
-            .filter(|&i| {
-                let (was, is) = (&self.files[i], &now[i]);
-                let trusted = was.mtime.max(was.ctime) < settled_before;
-                !(is.dir || was.same_metadata(is) && trusted)
-            })
-            .collect();
+        let suspect = self.suspects(&now);
         // What is not a regular file is not read (a pipe would never end):
         // if it changed, the content is checked again.
         let unchanged = suspect.par_iter().all(|&i| {
@@ -439,6 +472,51 @@ mod tests {
         };
         assert_eq!(fresh.files.len(), stamps.files.len());
         assert_eq!(fresh.files[2].hash, stamps.files[2].hash);
+    }
+
+    /// A file's stamp changed at `changed` (mtime and ctime).
+    fn stamp_at(path: &str, changed: i64) -> Stamp {
+        Stamp {
+            path: path.to_string(),
+            dir: false,
+            len: 10,
+            mtime: changed,
+            ctime: changed,
+            inode: 1,
+            hash: 7,
+        }
+    }
+
+    #[test]
+    fn the_racy_window_follows_the_filesystems_granularity() {
+        const SECOND: i64 = 1_000_000_000;
+        // A checkout: every file written in the seconds before the newest.
+        let newest = 1_790_000_000 * SECOND + 123_456_789;
+        let stamps = Stamps {
+            scanned_at: newest + 3600 * SECOND,
+            files: vec![
+                // Fine times, a second before the newest: trusted.
+                stamp_at("a.md", newest - SECOND),
+                // Whole seconds, as FAT or ext3 keep them: hashed within 2 s.
+                stamp_at("b.md", (newest / SECOND - 1) * SECOND),
+                stamp_at("c.md", (newest / SECOND - 3) * SECOND),
+                // Fine times in the newest file's last 100 ms: hashed.
+                stamp_at("d.md", newest - FINE_RACY_NANOS / 2),
+                stamp_at("e.md", newest),
+                // Old, but changed since: hashed.
+                stamp_at("f.md", newest - 60 * SECOND),
+            ],
+        };
+        let mut now = stamps.files.clone();
+        now[5].len = 11;
+        assert_eq!(stamps.suspects(&now), [1, 3, 4, 5]);
+
+        // A scan clock behind the filesystem's: nothing is trusted.
+        let behind = Stamps {
+            scanned_at: newest - 120 * SECOND,
+            ..stamps.clone()
+        };
+        assert_eq!(behind.suspects(&behind.files), [0, 1, 2, 3, 4, 5]);
     }
 
     #[test]
