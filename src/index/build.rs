@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
 use tantivy::index::SegmentId;
 use tantivy::indexer::UserOperation;
 use tantivy::schema::Facet as FacetPath;
@@ -57,8 +58,15 @@ pub fn build_and_swap(index_dir: &Path, library: &Library) -> Result<String, Ind
     let name = version_name(library);
     let dir = index_dir.join(&name);
     std::fs::create_dir(&dir).map_err(|e| IndexError::io(&dir, e))?;
-    let written = write_index(&dir, library)
-        .and_then(|()| library.save(&dir).map_err(|e| IndexError::io(&dir, e)));
+    // The snapshot does not depend on the index: writing it (hundreds of
+    // megabytes at national scale) beside the index fills the core the
+    // index's single-threaded stretches (its merge, its fsyncs) leave idle.
+    let written = std::thread::scope(|scope| {
+        let saving = scope.spawn(|| library.save(&dir));
+        let indexed = write_index(&dir, library);
+        let saved = (saving.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        indexed.and(saved.map_err(|e| IndexError::io(&dir, e)))
+    });
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&dir);
         return Err(e);
@@ -106,6 +114,7 @@ fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
     let run = n.div_ceil(threads).max(1);
     for start in (0..n).step_by(run) {
         let batch = (start..n.min(start + run))
+            .into_par_iter()
             .map(|ord| {
                 let body = library.body_text(ord).map_err(|e| IndexError::io(dir, e))?;
                 let entry = &library.entries()[ord];
