@@ -158,7 +158,7 @@ pub struct Listed {
 /// the loader skips them), sorted by path.
 pub fn list(dir: &Path) -> std::io::Result<Vec<Listed>> {
     let mut found = Vec::new();
-    walk(dir, "", &mut found)?;
+    super::with_file_pool(|| walk(dir, "", &mut found))?;
     found.sort_by(|a, b| a.stamp.path.cmp(&b.stamp.path));
     Ok(found)
 }
@@ -344,10 +344,12 @@ impl Stamps {
         let suspect = self.suspects(&now);
         // What is not a regular file is not read (a pipe would never end):
         // if it changed, the content is checked again.
-        let unchanged = suspect.par_iter().all(|&i| {
-            regular[i]
-                && std::fs::read(&paths[i])
-                    .is_ok_and(|bytes| hash_bytes(&bytes) == self.files[i].hash)
+        let unchanged = super::with_file_pool(|| {
+            suspect.par_iter().all(|&i| {
+                regular[i]
+                    && std::fs::read(&paths[i])
+                        .is_ok_and(|bytes| hash_bytes(&bytes) == self.files[i].hash)
+            })
         });
         if !unchanged {
             return Freshness::Changed;
