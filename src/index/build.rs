@@ -58,13 +58,21 @@ pub fn build_and_swap(index_dir: &Path, library: &Library) -> Result<String, Ind
     let name = version_name(library);
     let dir = index_dir.join(&name);
     std::fs::create_dir(&dir).map_err(|e| IndexError::io(&dir, e))?;
-    // The snapshot does not depend on the index: writing it (hundreds of
-    // megabytes at national scale) beside the index fills the core the
-    // index's single-threaded stretches (its merge, its fsyncs) leave idle.
+    // The snapshot does not depend on the index: written (hundreds of
+    // megabytes at national scale) once the documents are indexed, it
+    // fills the core that the index's single-threaded merge leaves idle,
+    // instead of slowing the indexing, which keeps both busy.
     let written = std::thread::scope(|scope| {
-        let saving = scope.spawn(|| library.save(&dir));
-        let indexed = write_index(&dir, library);
-        let saved = (saving.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mut saving = None;
+        let indexed = write_index(&dir, library, || {
+            saving = Some(scope.spawn(|| library.save(&dir)));
+        });
+        let saved = match saving {
+            Some(saving) => saving
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => library.save(&dir),
+        };
         indexed.and(saved.map_err(|e| IndexError::io(&dir, e)))
     });
     if let Err(e) = written {
@@ -93,7 +101,9 @@ fn remove_old_versions(index_dir: &Path, keep: &str) {
     }
 }
 
-fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
+/// Writes the index of `library` into `dir`, calling `indexed` once every
+/// document is committed, before the merge.
+fn write_index(dir: &Path, library: &Library, indexed: impl FnOnce()) -> Result<(), IndexError> {
     let (schema, fields) = schema::build();
     let index = Index::create_in_dir(dir, schema)?;
     // Same tokens as the `en_stem` the index is read with, made faster.
@@ -125,6 +135,7 @@ fn write_index(dir: &Path, library: &Library) -> Result<(), IndexError> {
         writer.run(batch)?;
     }
     writer.commit()?;
+    indexed();
     merge_in_ord_order(&index, &mut writer)?;
     writer.wait_merging_threads()?;
     let searcher = (index.reader_builder())
