@@ -67,11 +67,13 @@ pub fn build_and_swap(index_dir: &Path, library: &Library) -> Result<String, Ind
         let indexed = write_index(&dir, library, || {
             saving = Some(scope.spawn(|| library.save(&dir)));
         });
-        let saved = match saving {
-            Some(saving) => saving
+        let saved = match (saving, &indexed) {
+            (Some(saving), _) => saving
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => library.save(&dir),
+            // The documents were never committed: the directory goes.
+            (None, Err(_)) => Ok(()),
+            (None, Ok(())) => library.save(&dir),
         };
         indexed.and(saved.map_err(|e| IndexError::io(&dir, e)))
     });
