@@ -62,20 +62,13 @@ pub fn build_and_swap(index_dir: &Path, library: &Library) -> Result<String, Ind
     // megabytes at national scale) once the documents are indexed, it
     // fills the core that the index's single-threaded merge leaves idle,
     // instead of slowing the indexing, which keeps both busy.
-    let written = std::thread::scope(|scope| {
-        let mut saving = None;
-        let indexed = write_index(&dir, library, || {
-            saving = Some(scope.spawn(|| library.save(&dir)));
-        });
-        let saved = match (saving, &indexed) {
-            (Some(saving), _) => saving
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // The documents were never committed: the directory goes.
-            (None, Err(_)) => Ok(()),
-            (None, Ok(())) => library.save(&dir),
-        };
-        indexed.and(saved.map_err(|e| IndexError::io(&dir, e)))
+    let written = index_documents(&dir, library).and_then(|committed| {
+        std::thread::scope(|scope| {
+            let saving = scope.spawn(|| library.save(&dir));
+            let finished = finish_index(&dir, committed);
+            let saved = (saving.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            finished.and(saved.map_err(|e| IndexError::io(&dir, e)))
+        })
     });
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&dir);
@@ -103,9 +96,15 @@ fn remove_old_versions(index_dir: &Path, keep: &str) {
     }
 }
 
-/// Writes the index of `library` into `dir`, calling `indexed` once every
-/// document is committed, before the merge.
-fn write_index(dir: &Path, library: &Library, indexed: impl FnOnce()) -> Result<(), IndexError> {
+/// An index whose documents are committed, in segments not yet merged.
+struct Committed {
+    index: Index,
+    writer: IndexWriter,
+    fields: Fields,
+}
+
+/// Indexes every entry of `library` into `dir` and commits.
+fn index_documents(dir: &Path, library: &Library) -> Result<Committed, IndexError> {
     let (schema, fields) = schema::build();
     let index = Index::create_in_dir(dir, schema)?;
     // Same tokens as the `en_stem` the index is read with, made faster.
@@ -137,7 +136,20 @@ fn write_index(dir: &Path, library: &Library, indexed: impl FnOnce()) -> Result<
         writer.run(batch)?;
     }
     writer.commit()?;
-    indexed();
+    Ok(Committed {
+        index,
+        writer,
+        fields,
+    })
+}
+
+/// Merges the committed segments and writes the word files beside them.
+fn finish_index(dir: &Path, committed: Committed) -> Result<(), IndexError> {
+    let Committed {
+        index,
+        mut writer,
+        fields,
+    } = committed;
     merge_in_ord_order(&index, &mut writer)?;
     writer.wait_merging_threads()?;
     let searcher = (index.reader_builder())

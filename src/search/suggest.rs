@@ -78,9 +78,10 @@ impl Spelling {
         let text = correct(&interpretation.text, lexicon)?;
         // The query as typed is most often the text searched (no filter
         // read from it): corrected once.
-        let query = match request.q == interpretation.text {
-            true => None,
-            false => correct(&request.q, lexicon),
+        let query = if request.q == interpretation.text {
+            None
+        } else {
+            correct(&request.q, lexicon)
         };
         Some(Spelling {
             query: query.unwrap_or_else(|| text.clone()),
