@@ -475,3 +475,29 @@ async fn pages_stay_small_before_compression_too() {
         );
     }
 }
+
+/// A body pasted with active content in it is served sanitised, on its
+/// page and in the API: the index version keeps the Markdown, and it is
+/// rendered and sanitised when shown.
+#[tokio::test]
+async fn a_pasted_body_is_served_sanitised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture("small"), &content);
+    std::fs::write(
+        content.join("resources/pasted-lessons.md"),
+        "---\ntitle: Pasted lessons\nsummary: Lessons pasted from elsewhere.\ntopics: [consent]\nages: \"11-16\"\nareas: [national]\nreviewed: 2026-01-10\n---\nHi <script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3)) and [the next lessons](/entries/porn-ks4).\n",
+    )
+    .unwrap();
+    let app = app(&content);
+    let page = app.get("/entries/pasted-lessons").await;
+    let api = app.get("/api/entries/pasted-lessons").await;
+    assert_eq!((page.status.as_u16(), api.status.as_u16()), (200, 200));
+    let html = api.json()["body_html"].as_str().unwrap().to_string();
+    for body in [&page.body, &html] {
+        assert!(!body.contains("alert("), "{body}");
+        assert!(!body.contains("onerror") && !body.contains("javascript:"));
+    }
+    assert!(html.contains("<a href=\"/entries/porn-ks4\""), "{html}");
+    assert!(page.body.contains("<a href=\"/entries/porn-ks4\""));
+}

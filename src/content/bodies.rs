@@ -4,12 +4,13 @@
 //! bank's words are made from them). An index version writes them to one
 //! file, and the library a server opens from that version reads a body
 //! only when a page shows it: a search page reads the plain text of its
-//! twenty hits (for snippets), an entry page one body's HTML. On 100,000
-//! entries the bodies are 290 MB that no longer sit in memory.
+//! twenty hits (for snippets), an entry page one body's Markdown (to
+//! render). On 100,000 entries the bodies are 200 MB that no longer sit
+//! in memory.
 //!
-//! The file: for each entry in order, its plain text then its HTML, then
-//! the offsets (little-endian u64: where each text and each HTML starts,
-//! and the end), then the number of entries and a magic number.
+//! The file: for each entry in order, its plain text then its Markdown,
+//! then the offsets (little-endian u64: where each text and each Markdown
+//! starts, and the end), then the number of entries and a magic number.
 //! The file is mapped, and a body read where it lies.
 
 use std::borrow::Cow;
@@ -19,9 +20,9 @@ use std::path::Path;
 
 use memmap2::Mmap;
 
-use super::entry::{Body, SafeHtml};
+use super::entry::Body;
 
-const MAGIC: &[u8; 8] = b"SPBODY01";
+const MAGIC: &[u8; 8] = b"SPBODY02";
 
 /// Where a library's bodies are.
 #[derive(Debug)]
@@ -38,7 +39,8 @@ pub(super) struct BodyFile {
     /// Index versions are written once and never changed in place (a new
     /// build makes a new directory), so the mapped bytes do not change.
     map: Mmap,
-    /// `2 * n + 1` offsets: text `i` is `[2i, 2i+1)`, its HTML `[2i+1, 2i+2)`.
+    /// `2 * n + 1` offsets: text `i` is `[2i, 2i+1)`, its Markdown
+    /// `[2i+1, 2i+2)`.
     offsets: Vec<usize>,
 }
 
@@ -84,7 +86,7 @@ impl BodyFile {
         self.read(2 * ord)
     }
 
-    fn html(&self, ord: usize) -> io::Result<&str> {
+    fn markdown(&self, ord: usize) -> io::Result<&str> {
         self.read(2 * ord + 1)
     }
 }
@@ -97,19 +99,10 @@ impl Bodies {
         }
     }
 
-    pub(super) fn html(&self, ord: usize) -> io::Result<SafeHtml> {
+    pub(super) fn markdown(&self, ord: usize) -> io::Result<Cow<'_, str>> {
         match self {
-            Bodies::Memory(bodies) => Ok(bodies[ord].html.clone()),
-            Bodies::Stored(file) => file
-                .html(ord)
-                .map(|html| SafeHtml::from_store(html.to_owned())),
-        }
-    }
-
-    fn html_str(&self, ord: usize) -> io::Result<Cow<'_, str>> {
-        match self {
-            Bodies::Memory(bodies) => Ok(Cow::Borrowed(bodies[ord].html.as_str())),
-            Bodies::Stored(file) => file.html(ord).map(Cow::Borrowed),
+            Bodies::Memory(bodies) => Ok(Cow::Borrowed(&bodies[ord].markdown)),
+            Bodies::Stored(file) => file.markdown(ord).map(Cow::Borrowed),
         }
     }
 
@@ -120,7 +113,7 @@ impl Bodies {
         let mut offsets = Vec::with_capacity(2 * entries + 1);
         let mut at = 0u64;
         for ord in 0..entries {
-            for part in [self.text(ord)?, self.html_str(ord)?] {
+            for part in [self.text(ord)?, self.markdown(ord)?] {
                 offsets.push(at);
                 out.write_all(part.as_bytes())?;
                 at += part.len() as u64;

@@ -191,14 +191,8 @@ impl<'de> Deserialize<'de> for AgeRange {
 pub struct SafeHtml(String);
 
 impl SafeHtml {
-    /// Only the Markdown renderer may make one...
+    /// Only the Markdown renderer may make one.
     pub(super) fn from_sanitised(html: String) -> Self {
-        SafeHtml(html)
-    }
-
-    /// ...or the body store read one back: it stores only what the
-    /// renderer made.
-    pub(super) fn from_store(html: String) -> Self {
         SafeHtml(html)
     }
 
@@ -287,11 +281,12 @@ pub struct Entry {
     pub response: Vec<String>,
 }
 
-/// An entry's Markdown body, rendered.
+/// An entry's Markdown body, as written and as plain text.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// Sanitised HTML, for the entry page and the API.
-    pub html: SafeHtml,
+    /// The Markdown, rendered to sanitised HTML when a page shows it
+    /// ([`crate::content::Library::body_html`]).
+    pub markdown: String,
     /// Plain text, for the index, snippets and the bank's words.
     pub text: String,
 }

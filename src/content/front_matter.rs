@@ -228,8 +228,7 @@ fn singular(key: &str) -> &str {
     }
 }
 
-/// Parses one entry file. `id` is the file stem, already validated; `base`
-/// is the site's path prefix, for links within the site in the body.
+/// Parses one entry file. `id` is the file stem, already validated.
 pub fn parse(
     path: &Path,
     id: EntryId,
@@ -237,7 +236,6 @@ pub fn parse(
     text: &str,
     taxonomy: &Taxonomy,
     rules: Rules,
-    base: &str,
 ) -> Result<Parsed, Vec<ContentError>> {
     let Some(split) = split(text) else {
         return Err(vec![
@@ -424,7 +422,7 @@ pub fn parse(
             response,
         },
         body: Body {
-            html: markdown::render(split.body, base),
+            markdown: split.body.to_string(),
             text: markdown::plain_text(split.body),
         },
         provider_at: (provider_at.0 + 1, provider_at.1),
@@ -888,7 +886,6 @@ L.
             &text,
             &taxonomy,
             rules,
-            "",
         )
     }
 

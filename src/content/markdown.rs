@@ -1,6 +1,6 @@
 //! Markdown bodies: rendered with pulldown-cmark, then sanitised with
-//! ammonia once, at load time, into [`SafeHtml`]. Also the plain text the
-//! index and snippets use, and the headings case studies must have.
+//! ammonia, into [`SafeHtml`] when a page shows one. Also the plain text
+//! the index and snippets use, and the headings case studies must have.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;

@@ -121,9 +121,13 @@ impl Library {
         })
     }
 
-    /// The sanitised HTML of the body of the entry at `ord`.
+    /// The sanitised HTML of the body of the entry at `ord`, rendered
+    /// from its Markdown when a page shows it: rendering and sanitising
+    /// every body when a bank is loaded was a quarter of `check` and of
+    /// `index`, for HTML that only an entry page (or an export) shows.
     pub fn body_html(&self, ord: usize) -> std::io::Result<SafeHtml> {
-        self.bodies.html(ord)
+        let markdown = self.bodies.markdown(ord)?;
+        Ok(markdown::render(&markdown, self.site.base_path()))
     }
 
     /// A library of entries without bodies and with no words counted, for
@@ -137,7 +141,7 @@ impl Library {
         let bodies = entries
             .iter()
             .map(|_| Body {
-                html: SafeHtml::from_sanitised(String::new()),
+                markdown: String::new(),
                 text: String::new(),
             })
             .collect();
@@ -308,10 +312,6 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
             None
         }
     };
-    let base = site
-        .as_ref()
-        .map_or("", |(site, _)| site.base_path())
-        .to_string();
     let files = listing
         .as_deref()
         .map(|listing| entry_files(listing, &mut diagnostics))
@@ -322,11 +322,7 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
         let read: Vec<Read> = with_file_pool(|| {
             (files.par_iter())
                 .map(|(path, kind)| {
-                    let parsing = Parsing {
-                        taxonomy,
-                        rules,
-                        base: &base,
-                    };
+                    let parsing = Parsing { taxonomy, rules };
                     read_entry(path, *kind, parsing)
                 })
                 .collect()
@@ -539,7 +535,6 @@ struct Read {
 struct Parsing<'a> {
     taxonomy: &'a Taxonomy,
     rules: Rules,
-    base: &'a str,
 }
 
 fn read_entry(path: &Path, kind: Kind, parsing: Parsing<'_>) -> Read {
@@ -577,12 +572,8 @@ fn read_entry(path: &Path, kind: Kind, parsing: Parsing<'_>) -> Read {
         }
     };
     read.hash = Some(stamps::hash_bytes(text.as_bytes()));
-    let Parsing {
-        taxonomy,
-        rules,
-        base,
-    } = parsing;
-    match front_matter::parse(path, id, kind, &text, taxonomy, rules, base) {
+    let Parsing { taxonomy, rules } = parsing;
+    match front_matter::parse(path, id, kind, &text, taxonomy, rules) {
         Ok(parsed) => read.parsed = Some((parsed, text)),
         Err(errors) => read.diagnostics = errors,
     }
