@@ -355,6 +355,54 @@ async fn related_entries_share_a_topic_and_an_age() {
     assert!(related.contains("href=\"/entries/consent-from-reception\""));
 }
 
+/// The related entries of every tenth entry of a generated bank (500
+/// entries over the shipped taxonomy) are those a scan of the whole bank
+/// picks: same kind first, then the most shared topics, then title.
+#[tokio::test]
+async fn related_entries_match_a_scan_of_a_generated_bank() {
+    use signpost_tools::corpus::{self, Options, Source};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("content");
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let source = Source::from_content_dir(&shipped).unwrap();
+    corpus::generate(&source, &Options::new(500, 11, common::today()), &dir).unwrap();
+    let (app, library) = (app(&dir), common::library(&dir));
+    let entries = library.entries();
+    let mut compared = 0;
+    for entry in entries.iter().step_by(10) {
+        let mut scan: Vec<_> = (entries.iter())
+            .filter(|e| e.id != entry.id && e.ages.overlaps(entry.ages.min, entry.ages.end()))
+            .map(|e| {
+                let shared = (e.topics.iter())
+                    .filter(|t| entry.topics.contains(t))
+                    .count();
+                (
+                    e.kind != entry.kind,
+                    std::cmp::Reverse(shared),
+                    e.title.to_lowercase(),
+                    e,
+                )
+            })
+            .filter(|scored| scored.1.0 > 0)
+            .collect();
+        scan.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+        let expected: Vec<&str> = (scan.iter().take(6))
+            .map(|scored| scored.3.id.as_str())
+            .collect();
+        let page = app.get(&format!("/entries/{}", entry.id)).await.body;
+        let shown: Vec<&str> = match page.find("Related entries") {
+            Some(at) => (page[at..].split("<h3 class=\"card-title\"><a href=\"/entries/"))
+                .skip(1)
+                .map(|card| &card[..card.find('"').unwrap()])
+                .collect(),
+            None => Vec::new(),
+        };
+        assert_eq!(shown, expected, "{}", entry.id);
+        compared += usize::from(!expected.is_empty());
+    }
+    assert!(compared > 40, "only {compared} entries had related entries");
+}
+
 #[tokio::test]
 async fn coverage_links_every_cell_and_marks_gaps() {
     let app = small();

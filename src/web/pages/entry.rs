@@ -1,7 +1,9 @@
 //! `/entries/{id}`: the whole entry, its contact details, review dates and
 //! related entries.
 
-use std::collections::HashSet;
+use std::cmp::Reverse;
+
+use fixedbitset::FixedBitSet;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,6 +12,8 @@ use axum::response::Response;
 
 use super::*;
 use crate::content::SafeHtml;
+use crate::facet::Facet;
+use crate::index::LiveIndex;
 
 #[derive(Template)]
 #[template(path = "entry.html")]
@@ -176,7 +180,7 @@ pub(super) async fn entry_page(
                 label: s.title.clone(),
             })
             .collect(),
-        related: related(library, entry)
+        related: related(live.index(), entry)
             .into_iter()
             .map(|e| Card::new(library, e, String::new(), today))
             .collect(),
@@ -185,30 +189,34 @@ pub(super) async fn entry_page(
 }
 
 /// Entries sharing a topic and an age with this one: same kind first, then
-/// the most shared topics, then title.
-fn related<'a>(library: &'a Library, entry: &Entry) -> Vec<&'a Entry> {
-    let topics: HashSet<&str> = entry.topics.iter().map(String::as_str).collect();
-    let mut scored: Vec<(bool, usize, &Entry)> = library
-        .entries()
-        .iter()
-        .filter(|e| e.id != entry.id && e.ages.overlaps(entry.ages.min, entry.ages.end()))
-        .filter_map(|e| {
-            let shared = e
-                .topics
-                .iter()
-                .filter(|t| topics.contains(t.as_str()))
+/// the most shared topics, then title (as the search's title order). Only
+/// the entries tagged with one of its topics, or below one, are looked at:
+/// a scan of every entry was 16 ms a page at 100,000 entries.
+fn related<'a>(index: &'a LiveIndex, entry: &Entry) -> Vec<&'a Entry> {
+    let postings = index.facet(Facet::Topic);
+    let mut tagged = FixedBitSet::with_capacity(index.len());
+    for position in (entry.topics.iter()).filter_map(|topic| postings.position(topic)) {
+        tagged.union_with(&postings.matches[position]);
+    }
+    let entries = index.library.entries();
+    let (min, end) = (entry.ages.min, entry.ages.end());
+    let mut scored: Vec<(bool, Reverse<usize>, u32, usize)> = (tagged.ones())
+        .filter_map(|ord| {
+            let e = &entries[ord];
+            if e.id == entry.id || !e.ages.overlaps(min, end) {
+                return None;
+            }
+            let shared = (e.topics.iter())
+                .filter(|t| entry.topics.contains(t))
                 .count();
-            (shared > 0).then_some((e.kind != entry.kind, shared, e))
+            let key = (e.kind != entry.kind, Reverse(shared), index.title_rank[ord]);
+            (shared > 0).then_some((key.0, key.1, key.2, ord))
         })
         .collect();
-    scored.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(b.1.cmp(&a.1))
-            .then_with(|| a.2.title.cmp(&b.2.title))
-    });
-    scored
-        .into_iter()
-        .take(RELATED_LIMIT)
-        .map(|(_, _, e)| e)
-        .collect()
+    if scored.len() > RELATED_LIMIT {
+        scored.select_nth_unstable(RELATED_LIMIT);
+        scored.truncate(RELATED_LIMIT);
+    }
+    scored.sort_unstable();
+    scored.into_iter().map(|(.., ord)| &entries[ord]).collect()
 }
