@@ -421,9 +421,13 @@ pub(crate) fn services_of<'a>(
     library: &'a Library,
     org: &'a Entry,
 ) -> impl Iterator<Item = &'a Entry> {
-    std::iter::once(org).chain(library.entries().iter().filter(|e| {
-        matches!(e.kind, Kind::Training | Kind::Resource) && e.provider.as_ref() == Some(&org.id)
-    }))
+    let entries = library.entries();
+    let provided = (library.ord(org.id.as_str())).map_or(&[][..], |ord| library.provided_by(ord));
+    std::iter::once(org).chain(
+        (provided.iter())
+            .map(move |&ord| &entries[ord as usize])
+            .filter(|e| matches!(e.kind, Kind::Training | Kind::Resource)),
+    )
 }
 
 /// One organisation as a fully nested HSDS organization.

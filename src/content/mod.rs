@@ -68,6 +68,9 @@ pub struct Library {
     /// Every word of the titles, summaries and bodies, counted when first
     /// asked for (building an index needs them; checking does not).
     words: OnceLock<Words>,
+    /// The ords of the entries naming each entry as provider, by its ord,
+    /// gathered when first asked for.
+    provided: OnceLock<rustc_hash::FxHashMap<u32, Vec<u32>>>,
     /// The settings of `site.yaml` (the defaults without one).
     pub site: Arc<Site>,
     /// `site.yaml` as written, for the snapshot (`None` without one).
@@ -92,6 +95,27 @@ impl Library {
 
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.ord(id).map(|i| &self.entries[i])
+    }
+
+    /// The ords of the entries that name the entry at `ord` as their
+    /// provider, in order. Gathered once, in one pass over the entries:
+    /// looking through every entry for each organisation's made the Open
+    /// Referral lists take seconds at 100,000 entries.
+    pub fn provided_by(&self, ord: usize) -> &[u32] {
+        let provided = self.provided.get_or_init(|| {
+            let mut provided = rustc_hash::FxHashMap::<u32, Vec<u32>>::default();
+            for (ord, entry) in self.entries.iter().enumerate() {
+                let provider = entry.provider.as_ref().and_then(|p| self.ord(p.as_str()));
+                if let (Some(provider), Ok(ord)) = (provider, u32::try_from(ord)) {
+                    provided.entry(provider as u32).or_default().push(ord);
+                }
+            }
+            provided
+        });
+        u32::try_from(ord)
+            .ok()
+            .and_then(|ord| provided.get(&ord))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The plain text of the body of the entry at `ord`: read from the
@@ -175,6 +199,7 @@ impl Library {
             entries,
             bodies,
             words,
+            provided: OnceLock::new(),
             site: Arc::new(site.0),
             site_source: site.1,
             fingerprint,
@@ -676,5 +701,33 @@ mod tests {
         }
         assert_eq!(found(&library), every);
         assert_eq!(library.ord("nosuch-entry"), None);
+    }
+
+    /// Every entry's providees, on a generated bank (500 entries over the
+    /// shipped taxonomy, most training and resources with a provider), are
+    /// those a scan of the bank finds, in order.
+    #[test]
+    fn provided_by_matches_a_scan() {
+        use signpost_tools::corpus::{self, Options, Source};
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("content");
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let source = Source::from_content_dir(&shipped).unwrap();
+        corpus::generate(&source, &Options::new(500, 5, today), &dir).unwrap();
+        let library = load(&dir, today)
+            .library
+            .expect("a generated bank is valid");
+        let mut providers = 0;
+        for (ord, entry) in library.entries.iter().enumerate() {
+            let scan: Vec<u32> = (library.entries.iter().enumerate())
+                .filter(|(_, e)| e.provider.as_ref() == Some(&entry.id))
+                .map(|(ord, _)| ord as u32)
+                .collect();
+            assert_eq!(library.provided_by(ord), scan, "{}", entry.id);
+            providers += usize::from(!scan.is_empty());
+        }
+        assert!(providers > 10, "{providers} providers");
+        assert_eq!(library.provided_by(library.entries.len()), &[] as &[u32]);
     }
 }

@@ -252,7 +252,13 @@ fn datetime(value: &str) -> Result<DateTime<Utc>, WebError> {
 }
 
 /// One page of a list, in the `Page` shape of `openapi.json`.
-fn page(query: &ListQuery, items: Vec<Value>) -> Result<Response, WebError> {
+/// One page of the matching items, each made into its object only when
+/// it is on the page (a list of 100,000 services is not built to show 50).
+fn page<T>(
+    query: &ListQuery,
+    items: Vec<T>,
+    object: impl FnMut(T) -> Value,
+) -> Result<Response, WebError> {
     let total = items.len();
     let pages = total.div_ceil(query.per_page).max(1);
     if query.page > pages {
@@ -266,6 +272,7 @@ fn page(query: &ListQuery, items: Vec<Value>) -> Result<Response, WebError> {
         .into_iter()
         .skip((query.page - 1) * query.per_page)
         .take(query.per_page)
+        .map(object)
         .collect();
     Ok(Json(json!({
         "total_items": total,
@@ -305,6 +312,11 @@ fn not_found(what: &str, id: &str) -> WebError {
 /// Every service: (entry, its organisation).
 fn services(library: &Library) -> impl Iterator<Item = (&Entry, &Entry)> {
     organisations(library).flat_map(move |org| services_of(library, org).map(move |e| (e, org)))
+}
+
+/// The ord of an entry of the library (found by its id).
+fn ord_of(library: &Library, e: &Entry) -> Option<usize> {
+    library.ord(e.id.as_str())
 }
 
 fn service_id(e: &Entry) -> String {
@@ -348,17 +360,19 @@ fn service_matches(library: &Library, query: &ListQuery, e: &Entry, org: &Entry)
         && query.matches_entry(library, e)
 }
 
-/// A list endpoint: checks the parameters, builds the matching items from
-/// the serving library, answers one page of them.
-fn list(
+/// A list endpoint: checks the parameters, finds the matching items in
+/// the serving library, answers one page of them as their objects.
+fn list<T>(
     state: &AppState,
     raw: Option<&str>,
     params: &[&str],
-    items: impl FnOnce(&Library, &ListQuery) -> Vec<Value>,
+    items: impl FnOnce(&Library, &ListQuery) -> Vec<T>,
+    object: impl Fn(&Library, T) -> Value,
 ) -> Result<Response, WebError> {
     let query = ListQuery::parse(raw, params)?;
     let live = state.live();
-    page(&query, items(live.library(), &query))
+    let library = live.library();
+    page(&query, items(library, &query), |item| object(library, item))
 }
 
 /// A `/{kind}/{id}` endpoint: the object, or a 404 naming what was asked.
@@ -378,12 +392,21 @@ async fn list_services(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    list(&state, raw.as_deref(), SERVICE_PARAMS, |library, query| {
-        services(library)
-            .filter(|(e, org)| service_matches(library, query, e, org))
-            .map(|(e, org)| one_to_one(export::service(library, e, &uuid(org.id.as_str()))))
-            .collect()
-    })
+    list(
+        &state,
+        raw.as_deref(),
+        SERVICE_PARAMS,
+        |library, query| {
+            services(library)
+                .filter(|(e, org)| service_matches(library, query, e, org))
+                .filter_map(|(e, org)| Some((ord_of(library, e)?, ord_of(library, org)?)))
+                .collect()
+        },
+        |library, (e, org)| {
+            let (e, org) = (&library.entries()[e], &library.entries()[org]);
+            one_to_one(export::service(library, e, &uuid(org.id.as_str())))
+        },
+    )
 }
 
 async fn one_service(
@@ -408,12 +431,14 @@ async fn list_service_at_locations(
         SERVICE_AT_LOCATION_PARAMS,
         |library, query| {
             services(library)
-                .filter(|(e, org)| service_matches(library, query, e, org))
-                .filter_map(|(e, _)| {
-                    let url = e.url.as_deref()?;
-                    Some(export::service_at_location(e, &service_id(e), url))
-                })
+                .filter(|(e, org)| e.url.is_some() && service_matches(library, query, e, org))
+                .filter_map(|(e, _)| ord_of(library, e))
                 .collect()
+        },
+        |library, e| {
+            let e = &library.entries()[e];
+            let url = e.url.as_deref().unwrap_or_default();
+            export::service_at_location(e, &service_id(e), url)
         },
     )
 }
@@ -431,9 +456,10 @@ async fn list_organizations(
         |library, query| {
             organisations(library)
                 .filter(|org| query.matches_entry(library, org))
-                .map(|org| one_to_one(export::organization(library, org)))
+                .filter_map(|org| ord_of(library, org))
                 .collect()
         },
+        |library, org| one_to_one(export::organization(library, &library.entries()[org])),
     )
 }
 
@@ -453,18 +479,24 @@ async fn list_taxonomies(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    list(&state, raw.as_deref(), TAXONOMY_PARAMS, |_, query| {
-        VocabularyName::ALL
-            .into_iter()
-            .map(export::taxonomy)
-            .filter(|t| {
-                query.matches_text(&[
-                    t["name"].as_str().unwrap_or_default(),
-                    t["description"].as_str().unwrap_or_default(),
-                ])
-            })
-            .collect()
-    })
+    list(
+        &state,
+        raw.as_deref(),
+        TAXONOMY_PARAMS,
+        |_, query| {
+            VocabularyName::ALL
+                .into_iter()
+                .map(export::taxonomy)
+                .filter(|t| {
+                    query.matches_text(&[
+                        t["name"].as_str().unwrap_or_default(),
+                        t["description"].as_str().unwrap_or_default(),
+                    ])
+                })
+                .collect()
+        },
+        |_, taxonomy| taxonomy,
+    )
 }
 
 async fn one_taxonomy(
@@ -495,28 +527,34 @@ async fn list_terms(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    list(&state, raw.as_deref(), TERM_PARAMS, |library, query| {
-        terms(library)
-            .filter(|(name, term)| {
-                query
-                    .taxonomy_id
-                    .as_ref()
-                    .is_none_or(|id| *id == export::taxonomy_id(*name))
-                    && (!query.top_only || term.parent.is_none())
-                    && query.parent_id.as_ref().is_none_or(|id| {
-                        term.parent_id
-                            .as_ref()
-                            .is_some_and(|p| export::term_id(*name, p) == *id)
-                    })
-                    && query.matches_text(&[
-                        &term.id,
-                        &term.label,
-                        term.description.as_deref().unwrap_or_default(),
-                    ])
-            })
-            .map(|(name, term)| export::taxonomy_term(name, term))
-            .collect()
-    })
+    list(
+        &state,
+        raw.as_deref(),
+        TERM_PARAMS,
+        |library, query| {
+            terms(library)
+                .filter(|(name, term)| {
+                    query
+                        .taxonomy_id
+                        .as_ref()
+                        .is_none_or(|id| *id == export::taxonomy_id(*name))
+                        && (!query.top_only || term.parent.is_none())
+                        && query.parent_id.as_ref().is_none_or(|id| {
+                            term.parent_id
+                                .as_ref()
+                                .is_some_and(|p| export::term_id(*name, p) == *id)
+                        })
+                        && query.matches_text(&[
+                            &term.id,
+                            &term.label,
+                            term.description.as_deref().unwrap_or_default(),
+                        ])
+                })
+                .map(|(name, term)| export::taxonomy_term(name, term))
+                .collect()
+        },
+        |_, term| term,
+    )
 }
 
 async fn one_term(
