@@ -341,11 +341,7 @@ async fn case_study_hits_and_entries_carry_sources_and_routes() {
 /// and topics below topics than the hand-written banks, as a large bank has.
 #[tokio::test]
 async fn facet_counts_match_the_model_on_a_generated_bank() {
-    use signpost_tools::corpus::{self, Options, Source};
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("content");
-    let source = Source::from_content_dir(&shipped()).unwrap();
-    corpus::generate(&source, &Options::new(500, 7, common::today()), &dir).unwrap();
+    let (dir, _tmp) = common::generated(500, 7);
     let (app, library) = (app(&dir), library(&dir));
     assert_eq!(library.entries().len(), 500);
     for query in [

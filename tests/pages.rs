@@ -360,12 +360,7 @@ async fn related_entries_share_a_topic_and_an_age() {
 /// picks: same kind first, then the most shared topics, then title.
 #[tokio::test]
 async fn related_entries_match_a_scan_of_a_generated_bank() {
-    use signpost_tools::corpus::{self, Options, Source};
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("content");
-    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let source = Source::from_content_dir(&shipped).unwrap();
-    corpus::generate(&source, &Options::new(500, 11, common::today()), &dir).unwrap();
+    let (dir, _tmp) = common::generated(500, 11);
     let (app, library) = (app(&dir), common::library(&dir));
     let entries = library.entries();
     let mut compared = 0;
@@ -437,6 +432,32 @@ async fn coverage_links_every_cell_and_marks_gaps() {
     assert!(body.contains(&format!(
         "href=\"/search?topic=consent&#38;key_stage=ks2\">{n}</a>"
     )));
+}
+
+/// On a generated bank of 500 entries, the feed holds the 50 most recently
+/// reviewed, as a sort of the whole bank orders them (newest first, then
+/// title, then id), and the updates page the first 100 of that order.
+#[tokio::test]
+async fn the_feed_and_updates_take_the_newest_of_a_generated_bank() {
+    let (dir, _tmp) = common::generated(500, 3);
+    let (app, library) = (app(&dir), common::library(&dir));
+    let mut sorted: Vec<_> = library.entries().iter().collect();
+    sorted.sort_by(|a, b| (b.reviewed, &a.title).cmp(&(a.reviewed, &b.title)));
+    let newest: Vec<&str> = sorted.iter().map(|e| e.id.as_str()).collect();
+
+    let xml = app.get("/feed.xml").await.body;
+    let fed: Vec<&str> = (xml.split(":entries/").skip(1))
+        .map(|rest| &rest[..rest.find("</id>").unwrap()])
+        .collect();
+    assert_eq!(fed, newest[..50]);
+
+    let page = app.get("/updates").await.body;
+    let shown: Vec<&str> = (page.split("<h3 class=\"card-title\"><a href=\"/entries/"))
+        .skip(1)
+        .map(|card| &card[..card.find('"').unwrap()])
+        .collect();
+    assert_eq!(shown, newest[..100]);
+    assert!(page.contains("The 100 most recently reviewed of 500 entries"));
 }
 
 #[tokio::test]

@@ -37,6 +37,18 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("content")
 }
 
+/// A generated bank (`signpost-corpus`) of `entries` entries over the
+/// shipped taxonomy, in a temp dir that lives as long as the second value.
+pub fn generated(entries: usize, seed: u64) -> (PathBuf, tempfile::TempDir) {
+    use signpost_tools::corpus::{self, Options, Source};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("content");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let source = Source::from_content_dir(&shipped).unwrap();
+    corpus::generate(&source, &Options::new(entries, seed, today()), &dir).unwrap();
+    (dir, tmp)
+}
+
 /// Copies a fixture bank somewhere a test may edit it.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

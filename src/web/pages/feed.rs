@@ -37,7 +37,7 @@ pub(super) async fn feed(State(state): State<AppState>) -> Response {
 /// The feed document for the library's newest [`FEED_LIMIT`] entries.
 pub(in crate::web) fn feed_xml(library: &Library) -> Result<Vec<u8>, atom_syndication::Error> {
     let site = &library.site;
-    let entries = newest_first(library);
+    let entries = newest_first(library, FEED_LIMIT);
     let link = |rel: &str, mime_type: &str, path: &str| AtomLink {
         href: site.absolute(path),
         rel: rel.to_string(),
@@ -63,7 +63,6 @@ pub(in crate::web) fn feed_xml(library: &Library) -> Result<Vec<u8>, atom_syndic
         lang: Some("en-GB".to_string()),
         entries: entries
             .iter()
-            .take(FEED_LIMIT)
             .map(|entry| {
                 let path = format!("/entries/{}", entry.id);
                 AtomEntry {
