@@ -5,7 +5,7 @@
 //! file, and the library a server opens from that version reads a body
 //! only when a page shows it: a search page reads the plain text of its
 //! twenty hits (for snippets), an entry page one body's Markdown (to
-//! render). On 100,000 entries the bodies are 200 MB that no longer sit
+//! render). On 100,000 entries the bodies are 300 MB that no longer sit
 //! in memory.
 //!
 //! The file: for each entry in order, its plain text then its Markdown,

@@ -251,9 +251,9 @@ fn datetime(value: &str) -> Result<DateTime<Utc>, WebError> {
         })
 }
 
-/// One page of a list, in the `Page` shape of `openapi.json`.
-/// One page of the matching items, each made into its object only when
-/// it is on the page (a list of 100,000 services is not built to show 50).
+/// One page of a list, in the `Page` shape of `openapi.json`. Each item
+/// is made into its object only when it is on the page: a list of 100,000
+/// services is not built to show 50.
 fn page<T>(
     query: &ListQuery,
     items: Vec<T>,

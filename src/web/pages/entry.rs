@@ -3,12 +3,11 @@
 
 use std::cmp::Reverse;
 
-use fixedbitset::FixedBitSet;
-
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use fixedbitset::FixedBitSet;
 
 use super::*;
 use crate::content::SafeHtml;
@@ -191,7 +190,7 @@ pub(super) async fn entry_page(
 /// Entries sharing a topic and an age with this one: same kind first, then
 /// the most shared topics, then title (as the search's title order). Only
 /// the entries tagged with one of its topics, or below one, are looked at:
-/// a scan of every entry was 16 ms a page at 100,000 entries.
+/// a scan of every entry was 17 ms a page at 100,000 entries.
 fn related<'a>(index: &'a LiveIndex, entry: &Entry) -> Vec<&'a Entry> {
     let postings = index.facet(Facet::Topic);
     let mut tagged = FixedBitSet::with_capacity(index.len());
@@ -209,8 +208,13 @@ fn related<'a>(index: &'a LiveIndex, entry: &Entry) -> Vec<&'a Entry> {
             let shared = (e.topics.iter())
                 .filter(|t| entry.topics.contains(t))
                 .count();
-            let key = (e.kind != entry.kind, Reverse(shared), index.title_rank[ord]);
-            (shared > 0).then_some((key.0, key.1, key.2, ord))
+            let key = (
+                e.kind != entry.kind,
+                Reverse(shared),
+                index.title_rank[ord],
+                ord,
+            );
+            (shared > 0).then_some(key)
         })
         .collect();
     if scored.len() > RELATED_LIMIT {
