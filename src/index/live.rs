@@ -27,6 +27,9 @@ pub struct FacetPostings {
     pub facet: Facet,
     pub values: Vec<FacetValue>,
     pub matches: Vec<FixedBitSet>,
+    /// How many entries each value matches: its count when nothing narrows
+    /// a search.
+    pub totals: Vec<usize>,
 }
 
 impl FacetPostings {
@@ -337,6 +340,7 @@ fn facet_postings(
     Ok(FacetPostings {
         facet,
         values,
+        totals: matches.iter().map(|bits| bits.count_ones(..)).collect(),
         matches,
     })
 }

@@ -32,6 +32,8 @@ pub(super) struct Counted<'s> {
     pub(super) base: &'s FixedBitSet,
     pub(super) selections: &'s [Option<FixedBitSet>],
     pub(super) results: &'s FixedBitSet,
+    /// Whether `results` holds every entry.
+    pub(super) everything: bool,
 }
 
 /// Counts a facet (the `own`th) over the results of every *other* facet's
@@ -50,15 +52,20 @@ pub(super) fn count_facet<'a>(
     };
     let postings = index.facet(facet);
     let selected = request.filter(facet);
-    let values = postings
-        .values
-        .iter()
-        .zip(&postings.matches)
-        .map(|(value, bits)| ValueCount {
+    // Browsing the whole bank (no text, no filter) needs no counting: every
+    // value's count is its total, known since the version opened.
+    let everything = counted.everything && matches!(mask, Cow::Borrowed(_));
+    let values = (postings.values.iter().zip(&postings.matches))
+        .zip(&postings.totals)
+        .map(|((value, bits), &total)| ValueCount {
             value: &value.id,
             label: &value.label,
             depth: value.depth,
-            count: intersection_count(mask.as_slice(), bits.as_slice()),
+            count: if everything {
+                total
+            } else {
+                intersection_count(mask.as_slice(), bits.as_slice())
+            },
             selected: selected.contains(&value.id),
         })
         .collect();

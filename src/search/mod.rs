@@ -152,15 +152,16 @@ impl Engine {
             .map_or_else(|| full(index.len()), |t| t.bits.clone());
         let filters = Filters::new(index, &effective, &extra);
         let (base, results) = filters.apply(&text_bits);
+        let total = results.count_ones(..);
         let counted = facets::Counted {
             base: &base,
             selections: &filters.selections,
             results: &results,
+            everything: total == index.len(),
         };
         let facets = (Facet::ALL.iter().enumerate())
             .map(|(i, &facet)| facets::count_facet(index, facet, &effective, &counted, i))
             .collect();
-        let total = results.count_ones(..);
         let pages = total.div_ceil(request.per_page).max(1);
         if request.page > pages {
             return Err(RequestError::with_value(
