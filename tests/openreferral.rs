@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 mod common;
 use common::hsds::{errors, validator};
 use common::{App, app, fixture};
+use signpost::content::Kind;
 
 fn shipped() -> App {
     app(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"))
@@ -336,4 +337,120 @@ async fn unknown_ids_and_bad_parameters_are_errors_in_the_apis_shape() {
         .await
         .json();
     assert_eq!(reply["error"]["did_you_mean"], "page");
+}
+
+/// The services filters on a generated bank, against a model built from
+/// the entries: an organisation's services are its own offer and the
+/// training and resources naming it provider; a broad topic matches the
+/// services tagged with it or a topic below it; an id naming nothing
+/// matches no service.
+#[tokio::test]
+async fn services_filters_match_a_model_on_a_generated_bank() {
+    let (dir, _tmp) = common::generated(400, 11);
+    let (app, library) = (app(&dir), common::library(&dir));
+    let entries = library.entries();
+    let is_service_of = |e: &signpost::content::Entry, org: &str| {
+        e.id.as_str() == org
+            || (matches!(e.kind, Kind::Training | Kind::Resource)
+                && e.provider.as_ref().is_some_and(|p| p.as_str() == org))
+    };
+    let total = |path: String| {
+        let app = &app;
+        async move {
+            let reply = app.get(&path).await;
+            assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+            reply.json()["total_items"].as_u64().unwrap() as usize
+        }
+    };
+
+    let orgs = every_page(&app, "organizations").await;
+    let mut checked = 0;
+    for org in orgs.iter().step_by(7) {
+        let named: Vec<_> = entries
+            .iter()
+            .filter(|e| e.kind == Kind::Organisation && e.title == org["name"])
+            .collect();
+        let [named] = named[..] else {
+            continue;
+        };
+        let code = named.id.to_string();
+        let expected = entries.iter().filter(|e| is_service_of(e, &code)).count();
+        let id = org["id"].as_str().unwrap();
+        let found = total(format!("/api/openreferral/services?organization_id={id}")).await;
+        assert_eq!(found, expected, "services of {code}");
+        checked += 1;
+    }
+    assert!(checked >= 3, "{checked} organisations checked");
+
+    let services: Vec<_> = entries
+        .iter()
+        .filter(|e| {
+            e.kind == Kind::Organisation
+                || (matches!(e.kind, Kind::Training | Kind::Resource)
+                    && e.provider.as_ref().is_some_and(|p| {
+                        library
+                            .get(p.as_str())
+                            .is_some_and(|o| o.kind == Kind::Organisation)
+                    }))
+        })
+        .collect();
+    let topics = &library.taxonomy.topics;
+    let terms = every_page(&app, "taxonomy_terms").await;
+    let mut broad = 0;
+    for code in [
+        "sexual-harassment",
+        "online-safety",
+        "consent",
+        "upskirting",
+    ] {
+        let term = terms
+            .iter()
+            .find(|t| t["code"] == code && t["taxonomy"] == "Signpost topics")
+            .unwrap_or_else(|| panic!("{code} is a topic"));
+        let position = topics.position(code).unwrap();
+        broad += usize::from(topics.terms().iter().any(|t| t.parent == Some(position)));
+        let expected = services
+            .iter()
+            .filter(|e| {
+                e.topics.iter().any(|t| {
+                    topics
+                        .position(t)
+                        .is_some_and(|p| topics.is_within(p, position))
+                })
+            })
+            .count();
+        assert!(expected > 0, "{code}: the bank has services on it");
+        let id = term["id"].as_str().unwrap();
+        let found = total(format!("/api/openreferral/services?taxonomy_term_id={id}")).await;
+        assert_eq!(found, expected, "services on {code}");
+    }
+    assert!(
+        broad >= 2,
+        "broad topics with topics below them were checked"
+    );
+
+    let nothing = "00000000-0000-5000-8000-000000000000";
+    for param in ["organization_id", "taxonomy_term_id"] {
+        let found = total(format!("/api/openreferral/services?{param}={nothing}")).await;
+        assert_eq!(found, 0, "{param} naming nothing");
+    }
+}
+
+/// Every item of a list, a page of 100 at a time.
+async fn every_page(app: &App, list: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    for page in 1.. {
+        let reply = app
+            .get(&format!(
+                "/api/openreferral/{list}?per_page=100&page={page}"
+            ))
+            .await;
+        assert_eq!(reply.status, 200, "{list}: {}", reply.body);
+        let json = reply.json();
+        items.extend(json["contents"].as_array().unwrap().iter().cloned());
+        if json["last_page"] == true {
+            return items;
+        }
+    }
+    unreachable!("pages run out")
 }

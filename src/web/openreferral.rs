@@ -8,8 +8,6 @@
 //! say; `/{kind}/{id}` answers are fully nested. Unknown ids are a 404 and
 //! bad parameters a 400, both in the API's error shape.
 
-use std::collections::HashSet;
-
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -323,41 +321,81 @@ fn service_id(e: &Entry) -> String {
     uuid(&format!("{}/service", e.id))
 }
 
-/// The term ids a service carries, with every term above them: a filter on
-/// a broad term matches services tagged below it, as the search does.
-fn term_ids(library: &Library, e: &Entry) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    for name in VocabularyName::ALL {
-        let vocabulary = library.taxonomy.vocabulary(name);
-        for tag in export::tags(e, name) {
-            if let Some(position) = vocabulary.position(tag) {
-                for above in vocabulary.ancestors_and_self(position) {
-                    ids.insert(export::term_id(name, &vocabulary.terms()[above].id));
-                }
-            }
-        }
-    }
-    ids
+/// A services query with its ids looked up once: the organisation it names
+/// and the term (vocabulary and position). Comparing each service with
+/// them needs no UUID: computing the ids of every service and of its terms
+/// took 30 ms (`organization_id`) and 300 ms (`taxonomy_term_id`) at
+/// 100,000 entries. `Some(None)` is an id that names nothing, which no
+/// service matches.
+struct ServiceFilter<'a> {
+    query: &'a ListQuery,
+    organization: Option<Option<&'a Entry>>,
+    term: Option<Option<(VocabularyName, usize)>>,
 }
 
-fn service_matches(library: &Library, query: &ListQuery, e: &Entry, org: &Entry) -> bool {
-    query
-        .organization_id
-        .as_ref()
-        .is_none_or(|id| *id == uuid(org.id.as_str()))
-        && query
-            .modified_after
-            .is_none_or(|after| e.reviewed.and_time(Default::default()).and_utc() >= after)
-        && query
-            .taxonomy_term_id
-            .as_ref()
-            .is_none_or(|id| term_ids(library, e).contains(id))
-        && query.taxonomy_id.as_ref().is_none_or(|id| {
-            VocabularyName::ALL
-                .into_iter()
-                .any(|name| export::taxonomy_id(name) == *id && !export::tags(e, name).is_empty())
-        })
-        && query.matches_entry(library, e)
+impl<'a> ServiceFilter<'a> {
+    fn new(library: &'a Library, query: &'a ListQuery) -> ServiceFilter<'a> {
+        let organization = (query.organization_id.as_ref())
+            .map(|id| organisations(library).find(|org| uuid(org.id.as_str()) == *id));
+        let term = query.taxonomy_term_id.as_ref().map(|id| {
+            terms(library)
+                .find(|(name, term)| export::term_id(*name, &term.id) == *id)
+                .and_then(|(name, term)| {
+                    let position = library.taxonomy.vocabulary(name).position(&term.id)?;
+                    Some((name, position))
+                })
+        });
+        ServiceFilter {
+            query,
+            organization,
+            term,
+        }
+    }
+
+    /// The services that pass and that `also` keeps (checked first, as it
+    /// is cheaper): only those of the organisation named, if one is.
+    fn services(
+        &self,
+        library: &'a Library,
+        also: impl Fn(&Entry) -> bool,
+    ) -> Vec<(&'a Entry, &'a Entry)> {
+        let candidates: Box<dyn Iterator<Item = (&Entry, &Entry)>> = match self.organization {
+            Some(Some(org)) => Box::new(services_of(library, org).map(move |e| (e, org))),
+            Some(None) => return Vec::new(),
+            None => Box::new(services(library)),
+        };
+        candidates
+            .filter(|(e, org)| also(e) && self.matches(library, e, org))
+            .collect()
+    }
+
+    fn matches(&self, library: &Library, e: &Entry, org: &Entry) -> bool {
+        let query = self.query;
+        self.organization
+            .is_none_or(|wanted| wanted.is_some_and(|wanted| wanted.id == org.id))
+            && query
+                .modified_after
+                .is_none_or(|after| e.reviewed.and_time(Default::default()).and_utc() >= after)
+            && self.term.is_none_or(|term| {
+                term.is_some_and(|(name, position)| has_term(library, e, name, position))
+            })
+            && query.taxonomy_id.as_ref().is_none_or(|id| {
+                VocabularyName::ALL.into_iter().any(|name| {
+                    export::taxonomy_id(name) == *id && !export::tags(e, name).is_empty()
+                })
+            })
+            && query.matches_entry(library, e)
+    }
+}
+
+/// Whether the entry is tagged with the term or one below it: a filter on
+/// a broad term matches services tagged below it, as the search does.
+fn has_term(library: &Library, e: &Entry, name: VocabularyName, position: usize) -> bool {
+    let vocabulary = library.taxonomy.vocabulary(name);
+    export::tags(e, name)
+        .iter()
+        .filter_map(|tag| vocabulary.position(tag))
+        .any(|tagged| vocabulary.is_within(tagged, position))
 }
 
 /// A list endpoint: checks the parameters, finds the matching items in
@@ -397,8 +435,8 @@ async fn list_services(
         raw.as_deref(),
         SERVICE_PARAMS,
         |library, query| {
-            services(library)
-                .filter(|(e, org)| service_matches(library, query, e, org))
+            (ServiceFilter::new(library, query).services(library, |_| true))
+                .into_iter()
                 .filter_map(|(e, org)| Some((ord_of(library, e)?, ord_of(library, org)?)))
                 .collect()
         },
@@ -430,8 +468,8 @@ async fn list_service_at_locations(
         raw.as_deref(),
         SERVICE_AT_LOCATION_PARAMS,
         |library, query| {
-            services(library)
-                .filter(|(e, org)| e.url.is_some() && service_matches(library, query, e, org))
+            (ServiceFilter::new(library, query).services(library, |e| e.url.is_some()))
+                .into_iter()
                 .filter_map(|(e, _)| ord_of(library, e))
                 .collect()
         },
