@@ -163,8 +163,13 @@ fn csv(library: &Library) -> anyhow::Result<Vec<u8>> {
 
 /// Stable ids: the same entry always gets the same UUID (version 5).
 pub(crate) fn uuid(path: &str) -> String {
+    uuid_of(path).to_string()
+}
+
+/// [`uuid`], unformatted.
+pub(crate) fn uuid_of(path: &str) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a57_3d0e_4b8a_9c41_5e2d_7a90_b3c6);
-    Uuid::new_v5(&NAMESPACE, path.as_bytes()).to_string()
+    Uuid::new_v5(&NAMESPACE, path.as_bytes())
 }
 
 fn insert_some(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 mod common;
 use common::hsds::{errors, validator};
 use common::{App, app, fixture};
+use signpost::clock::Clock;
 use signpost::content::Kind;
+use signpost::web::{AppState, router};
 
 fn shipped() -> App {
     app(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"))
@@ -453,4 +455,44 @@ async fn every_page(app: &App, list: &str) -> Vec<Value> {
         }
     }
     unreachable!("pages run out")
+}
+
+/// Services and organisations are found by id in the content being served:
+/// after a reload without an entry, its id is a 404, not whatever entry
+/// took its place.
+#[tokio::test]
+async fn ids_follow_a_reload() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&fixture("haven"), &content);
+    let (engine, index) = common::live(&content);
+    let state = AppState::new(engine, Clock::Fixed(common::today()));
+    let app = App::from_router(router(state.clone()));
+    let services = app.get("/haven/api/openreferral/services").await.json();
+    let id_of = |name: &str| {
+        services["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is a service"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let training = id_of("DSL training in Havenshire");
+    let front_door = services["contents"][0]["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = |kind: &str, id: &str| format!("/haven/api/openreferral/{kind}/{id}");
+    assert_eq!(app.get(&path("services", &training)).await.status, 200);
+
+    std::fs::remove_file(content.join("training/haven-dsl-training.md")).unwrap();
+    signpost::watch::reload(&state, &content, index.path());
+    assert_eq!(state.health().last_error, None);
+    assert_eq!(app.get(&path("services", &training)).await.status, 404);
+    let org = app.get(&path("organizations", &front_door)).await;
+    assert_eq!(org.status, 200);
+    assert_eq!(org.json()["id"], front_door.as_str());
 }

@@ -59,6 +59,8 @@ pub struct AppState {
     insights: Option<Arc<Recorder>>,
     /// The path prefix the router answers under, from `base_url` at start.
     base_path: Arc<str>,
+    /// Open Referral UUIDs to entries, for the content being served.
+    open_referral_ids: Arc<openreferral::IdMaps>,
 }
 
 impl AppState {
@@ -75,6 +77,7 @@ impl AppState {
                 last_error: None,
             })),
             insights: None,
+            open_referral_ids: Arc::default(),
         }
     }
 

@@ -8,17 +8,21 @@
 //! say; `/{kind}/{id}` answers are fully nested. Unknown ids are a 404 and
 //! bad parameters a 400, both in the API's error shape.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value, json};
+use uuid::Uuid;
 
 use super::AppState;
 use super::error::WebError;
 use crate::content::{Entry, Library};
-use crate::export::{self, organisations, services_of, uuid};
+use crate::export::{self, organisations, services_of, uuid, uuid_of};
 use crate::search::{MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, RequestError};
 use crate::taxonomy::{Term, VocabularyName, suggest};
 
@@ -305,6 +309,68 @@ fn not_found(what: &str, id: &str) -> WebError {
     ))
 }
 
+// ---------------------------------------------------------------- ids
+
+/// Which entry each organisation and service UUID names, for the content
+/// being served. A version 5 UUID cannot be turned back into an entry id,
+/// and computing every service's until one matched took about 53 ms a
+/// lookup at 100,000 entries. The map is built on the first lookup in a
+/// library instead, and replaced when a library of other content (another
+/// fingerprint) serves.
+#[derive(Default)]
+pub struct IdMaps {
+    current: Mutex<Option<(String, Arc<Ids>)>>,
+}
+
+struct Ids {
+    organizations: FxHashMap<Uuid, u32>,
+    /// A service's entry and its organisation's.
+    services: FxHashMap<Uuid, (u32, u32)>,
+}
+
+impl IdMaps {
+    fn of(&self, library: &Library) -> Arc<Ids> {
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*current {
+            Some((fingerprint, ids)) if *fingerprint == library.fingerprint => {
+                return Arc::clone(ids);
+            }
+            _ => {}
+        }
+        let ids = Arc::new(Ids::new(library));
+        *current = Some((library.fingerprint.clone(), Arc::clone(&ids)));
+        ids
+    }
+}
+
+impl Ids {
+    fn new(library: &Library) -> Ids {
+        let ord = |e: &Entry| ord_of(library, e).and_then(|o| u32::try_from(o).ok());
+        let organizations = organisations(library)
+            .filter_map(|org| Some((uuid_of(org.id.as_str()), ord(org)?)))
+            .collect();
+        let services = services(library)
+            .filter_map(|(e, org)| Some((service_uuid(e), (ord(e)?, ord(org)?))))
+            .collect();
+        Ids {
+            organizations,
+            services,
+        }
+    }
+
+    fn organization<'a>(&self, library: &'a Library, id: &str) -> Option<&'a Entry> {
+        let ord = self.organizations.get(&Uuid::parse_str(id).ok()?)?;
+        library.entries().get(*ord as usize)
+    }
+
+    /// A service's entry and its organisation.
+    fn service<'a>(&self, library: &'a Library, id: &str) -> Option<(&'a Entry, &'a Entry)> {
+        let (e, org) = self.services.get(&Uuid::parse_str(id).ok()?)?;
+        let entries = library.entries();
+        Some((entries.get(*e as usize)?, entries.get(*org as usize)?))
+    }
+}
+
 // ---------------------------------------------------------------- services
 
 /// Every service: (entry, its organisation).
@@ -318,7 +384,11 @@ fn ord_of(library: &Library, e: &Entry) -> Option<usize> {
 }
 
 fn service_id(e: &Entry) -> String {
-    uuid(&format!("{}/service", e.id))
+    service_uuid(e).to_string()
+}
+
+fn service_uuid(e: &Entry) -> Uuid {
+    uuid_of(&format!("{}/service", e.id))
 }
 
 /// A services query with its ids looked up once: the organisation it names
@@ -334,9 +404,9 @@ struct ServiceFilter<'a> {
 }
 
 impl<'a> ServiceFilter<'a> {
-    fn new(library: &'a Library, query: &'a ListQuery) -> ServiceFilter<'a> {
-        let organization = (query.organization_id.as_ref())
-            .map(|id| organisations(library).find(|org| uuid(org.id.as_str()) == *id));
+    fn new(library: &'a Library, maps: &IdMaps, query: &'a ListQuery) -> ServiceFilter<'a> {
+        let organization =
+            (query.organization_id.as_ref()).map(|id| maps.of(library).organization(library, id));
         let term = query.taxonomy_term_id.as_ref().map(|id| {
             terms(library)
                 .find(|(name, term)| export::term_id(*name, &term.id) == *id)
@@ -435,10 +505,11 @@ async fn list_services(
         raw.as_deref(),
         SERVICE_PARAMS,
         |library, query| {
-            (ServiceFilter::new(library, query).services(library, |_| true))
-                .into_iter()
-                .filter_map(|(e, org)| Some((ord_of(library, e)?, ord_of(library, org)?)))
-                .collect()
+            (ServiceFilter::new(library, &state.open_referral_ids, query)
+                .services(library, |_| true))
+            .into_iter()
+            .filter_map(|(e, org)| Some((ord_of(library, e)?, ord_of(library, org)?)))
+            .collect()
         },
         |library, (e, org)| {
             let (e, org) = (&library.entries()[e], &library.entries()[org]);
@@ -452,7 +523,7 @@ async fn one_service(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     one(&state, "service", &id, |library| {
-        let (e, org) = services(library).find(|(e, _)| service_id(e) == id)?;
+        let (e, org) = state.open_referral_ids.of(library).service(library, &id)?;
         let mut service = export::service(library, e, &uuid(org.id.as_str()));
         service["organization"] = one_to_one(export::organization(library, org));
         Some(service)
@@ -468,10 +539,11 @@ async fn list_service_at_locations(
         raw.as_deref(),
         SERVICE_AT_LOCATION_PARAMS,
         |library, query| {
-            (ServiceFilter::new(library, query).services(library, |e| e.url.is_some()))
-                .into_iter()
-                .filter_map(|(e, _)| ord_of(library, e))
-                .collect()
+            (ServiceFilter::new(library, &state.open_referral_ids, query)
+                .services(library, |e| e.url.is_some()))
+            .into_iter()
+            .filter_map(|(e, _)| ord_of(library, e))
+            .collect()
         },
         |library, e| {
             let e = &library.entries()[e];
@@ -506,7 +578,10 @@ async fn one_organization(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     one(&state, "organization", &id, |library| {
-        let org = organisations(library).find(|org| uuid(org.id.as_str()) == id)?;
+        let org = state
+            .open_referral_ids
+            .of(library)
+            .organization(library, &id)?;
         Some(export::organization(library, org))
     })
 }
