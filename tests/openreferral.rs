@@ -462,9 +462,7 @@ async fn every_page(app: &App, list: &str) -> Vec<Value> {
 /// took its place.
 #[tokio::test]
 async fn ids_follow_a_reload() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    common::copy_dir(&fixture("haven"), &content);
+    let (content, _tmp) = common::copy_of_fixture("haven");
     let (engine, index) = common::live(&content);
     let state = AppState::new(engine, Clock::Fixed(common::today()));
     let app = App::from_router(router(state.clone()));

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{App, Reply, app, copy_dir, fixture};
+use common::{App, Reply, app, fixture};
 
 fn small() -> App {
     app(&fixture("small"))
@@ -247,9 +247,7 @@ async fn an_organisation_page_has_contact_exit_and_999() {
 /// The small bank with `domestic-abuse` renamed `abuse-at-home`
 /// everywhere (flagged `sensitive` or not), and a teaching resource on it.
 fn renamed_topic_bank(flagged: bool) -> (App, tempfile::TempDir) {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    copy_dir(&fixture("small"), &content);
+    let (content, tmp) = common::copy_of_fixture("small");
     for file in walk(&content) {
         let text = std::fs::read_to_string(&file).unwrap();
         std::fs::write(&file, text.replace("domestic-abuse", "abuse-at-home")).unwrap();
@@ -550,9 +548,7 @@ async fn pages_stay_small_before_compression_too() {
 /// rendered and sanitised when shown.
 #[tokio::test]
 async fn a_pasted_body_is_served_sanitised() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    copy_dir(&fixture("small"), &content);
+    let (content, _tmp) = common::copy_of_fixture("small");
     std::fs::write(
         content.join("resources/pasted-lessons.md"),
         "---\ntitle: Pasted lessons\nsummary: Lessons pasted from elsewhere.\ntopics: [consent]\nages: \"11-16\"\nareas: [national]\nreviewed: 2026-01-10\n---\nHi <script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3)) and [the next lessons](/entries/porn-ks4).\n",

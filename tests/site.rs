@@ -9,7 +9,7 @@ use std::time::Duration;
 
 mod common;
 use common::process::{free_port, get, header, request, serve_under, wait_until};
-use common::{App, app, app_on, copy_dir, fixture, signpost, today};
+use common::{App, app, app_on, fixture, signpost, today};
 use signpost::clock::Clock;
 use signpost::web::{AppState, router};
 
@@ -239,9 +239,7 @@ async fn two_servers_on_the_same_content_give_the_same_etags_and_304s() {
 
 #[tokio::test]
 async fn a_content_change_changes_the_etags() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    copy_dir(&fixture("haven"), &content);
+    let (content, _tmp) = common::copy_of_fixture("haven");
     let before = app(&content);
     // The same files in another directory: the same tags.
     assert_eq!(
@@ -321,9 +319,7 @@ async fn metrics_are_never_on_the_public_router_and_count_on_their_own() {
 
 #[tokio::test]
 async fn site_yaml_reloads_with_the_bank_but_its_path_needs_a_restart() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    copy_dir(&fixture("haven"), &content);
+    let (content, _tmp) = common::copy_of_fixture("haven");
     let (engine, index) = common::live(&content);
     let state = AppState::new(engine, Clock::Fixed(today()));
     let app = App::from_router(router(state.clone()));
@@ -349,9 +345,7 @@ async fn site_yaml_reloads_with_the_bank_but_its_path_needs_a_restart() {
 
 #[test]
 fn a_bad_site_yaml_is_reported_at_its_lines() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    copy_dir(&fixture("small"), &content);
+    let (content, tmp) = common::copy_of_fixture("small");
     std::fs::write(
         content.join("site.yaml"),
         "nmae: Haven\nbase_url: www.example.gov.uk/haven\nemergency:\n  - label: Front door\n    phone: 0800 12\nfeedback_email: haven\n",
@@ -389,9 +383,7 @@ fn a_bad_site_yaml_is_reported_at_its_lines() {
 
 #[test]
 fn new_site_writes_an_explained_template_that_passes_check() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    copy_dir(&fixture("small"), &content);
+    let (content, _tmp) = common::copy_of_fixture("small");
     let output = signpost()
         .args(["new", "site", "--content"])
         .arg(&content)

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_dir, fixture, signpost};
+use common::signpost;
 
 /// Runs `signpost search QUERY` on the bank; the ids and titles found (none
 /// when it fails) and the log.
@@ -57,10 +57,8 @@ fn rewrite_keeping_mtime(path: &Path, text: &str) {
 
 #[test]
 fn a_current_index_opens_without_a_check_and_every_edit_is_noticed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
+    let (content, tmp) = common::copy_of_fixture("small");
     let index = tmp.path().join("index");
-    copy_dir(&fixture("small"), &content);
     let built = signpost()
         .args(["index", "--content"])
         .arg(&content)

@@ -435,17 +435,17 @@ impl<'a> ServiceFilter<'a> {
             None => Box::new(services(library)),
         };
         candidates
-            .filter(|(e, org)| also(e) && self.matches(library, e, org))
+            .filter(|(e, _)| also(e) && self.matches(library, e))
             .collect()
     }
 
-    fn matches(&self, library: &Library, e: &Entry, org: &Entry) -> bool {
+    /// Every condition but the organisation's, which [`Self::services`]
+    /// applies by reading only its services.
+    fn matches(&self, library: &Library, e: &Entry) -> bool {
         let query = self.query;
-        self.organization
-            .is_none_or(|wanted| wanted.is_some_and(|wanted| wanted.id == org.id))
-            && query
-                .modified_after
-                .is_none_or(|after| e.reviewed.and_time(Default::default()).and_utc() >= after)
+        query
+            .modified_after
+            .is_none_or(|after| e.reviewed.and_time(Default::default()).and_utc() >= after)
             && self.term.is_none_or(|term| {
                 term.is_some_and(|(name, position)| has_term(library, e, name, position))
             })

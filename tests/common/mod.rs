@@ -49,6 +49,15 @@ pub fn generated(entries: usize, seed: u64) -> (PathBuf, tempfile::TempDir) {
     (dir, tmp)
 }
 
+/// An editable copy of a fixture bank, as `content/` in a temp dir that
+/// lives as long as the second value (which may hold other files too).
+pub fn copy_of_fixture(name: &str) -> (PathBuf, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&fixture(name), &content);
+    (content, tmp)
+}
+
 /// Copies a fixture bank somewhere a test may edit it.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
