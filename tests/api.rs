@@ -542,6 +542,21 @@ async fn hostile_input_never_causes_a_500() {
         app.get(&format!("/api/search?q={long_q}")).await.json()["error"]["param"],
         "q"
     );
+    // A query string past the whole limit is refused before any handler
+    // reads it, on every path, even one of harmless short parameters.
+    let many = "kind=organisation&".repeat(500);
+    for path in ["/api/search", "/search", "/api/taxonomy"] {
+        let reply = app.get(&format!("{path}?{many}")).await;
+        assert_eq!(reply.status, 400, "{path}");
+        let message = reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.contains("longer than 8192 bytes"),
+            "{path}: {message}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -45,7 +45,7 @@ pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
 /// Middleware: `ETag` and `Cache-Control` on pages and API answers, and
 /// `304 Not Modified` when the client already holds the current answer.
 /// Static files set their own headers.
-pub async fn conditional(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn conditional(state: &AppState, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let relative = path.strip_prefix(state.base_path()).unwrap_or(path);
     if relative.starts_with("/static/") {

@@ -24,6 +24,7 @@ use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use api::{entry_json, search_json};
@@ -186,17 +187,12 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { Redirect::permanent(&home) }),
         )
     };
+    let [csp, nosniff, referrer, frame, opener, permissions] = security_headers();
     routed
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            caching::conditional,
-        ))
-        .layer(middleware::from_fn(limit_query_string))
-        .layer(middleware::from_fn_with_state(state.clone(), log_request))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            pages::with_request,
+            around_request,
         ))
         // Every search response is compressed afresh: the fastest level
         // keeps most of the saving (JSON and HTML shrink about 5x) for a
@@ -209,7 +205,13 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(CatchPanicLayer::new())
-        .layer(middleware::map_response(security_headers))
+        // Outermost, so that panics and timeouts carry them too.
+        .layer(csp)
+        .layer(nosniff)
+        .layer(referrer)
+        .layer(frame)
+        .layer(opener)
+        .layer(permissions)
         .with_state(state)
 }
 
@@ -243,57 +245,88 @@ const SECURITY_HEADERS: [(&str, &str); 6] = [
     ),
 ];
 
-async fn security_headers(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    for (name, value) in SECURITY_HEADERS {
-        headers.insert(
+/// The strict headers, a layer each: set on the response as it passes,
+/// without the boxed future a `map_response` adds.
+fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; SECURITY_HEADERS.len()] {
+    SECURITY_HEADERS.map(|(name, value)| {
+        SetResponseHeaderLayer::overriding(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
-        );
-    }
+        )
+    })
+}
+
+/// What the app does around every request, in one middleware rather than
+/// four: each `from_fn` clones the service inside it and boxes its future,
+/// the handler's included, and the four with `map_response` were a fifth
+/// of a filter search through the router (docs/benchmarks.md). From the
+/// outside in: the request's context for the pages, the request log, the
+/// query-string limit, then conditional requests.
+async fn around_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let log = RequestLog::start(&state, &request);
+    let context = pages::request_context(&state, request.uri());
+    let response = pages::REQUEST
+        .scope(context, async move {
+            match refuse_long_query(&request) {
+                Some(refusal) => refusal,
+                None => caching::conditional(&state, request, next).await,
+            }
+        })
+        .await;
+    log.finish(&response);
     response
 }
 
 /// Refuses absurd query strings before any handler parses them.
-async fn limit_query_string(request: Request, next: Next) -> Response {
-    if request
-        .uri()
-        .query()
-        .is_some_and(|q| q.len() > MAX_QUERY_STRING_BYTES)
-    {
+fn refuse_long_query(request: &Request) -> Option<Response> {
+    let too_long = (request.uri().query()).is_some_and(|q| q.len() > MAX_QUERY_STRING_BYTES);
+    too_long.then(|| {
         let error = RequestError::new(
             "q",
             format!("the query string is longer than {MAX_QUERY_STRING_BYTES} bytes"),
         );
-        return WebError::from(error).into_response();
-    }
-    next.run(request).await
+        WebError::from(error).into_response()
+    })
 }
 
-/// Logs method, path, status and time, and counts the request by route
-/// for `/metrics`. Never the query string: search text can name a child or
-/// describe an incident.
-async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().chars().take(200).collect::<String>();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str);
-    let route = match route.strip_prefix(state.base_path()) {
-        Some(rest) if rest.starts_with('/') => rest.to_string(),
-        _ => route.to_string(),
-    };
-    let response = next.run(request).await;
-    let elapsed = started.elapsed();
-    metrics::request(&route, response.status().as_u16(), elapsed);
-    tracing::info!(
-        target: "signpost::request",
-        %method,
-        path,
-        status = response.status().as_u16(),
-        micros = elapsed.as_micros() as u64,
-    );
-    response
+/// A request's line in the log, and its count by route for `/metrics`:
+/// method, path, status and time. Never the query string: search text can
+/// name a child or describe an incident.
+struct RequestLog {
+    started: Instant,
+    method: axum::http::Method,
+    path: String,
+    route: String,
+}
+
+impl RequestLog {
+    fn start(state: &AppState, request: &Request) -> Self {
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or("unmatched", MatchedPath::as_str);
+        let route = match route.strip_prefix(state.base_path()) {
+            Some(rest) if rest.starts_with('/') => rest.to_string(),
+            _ => route.to_string(),
+        };
+        RequestLog {
+            started: Instant::now(),
+            method: request.method().clone(),
+            path: request.uri().path().chars().take(200).collect(),
+            route,
+        }
+    }
+
+    fn finish(self, response: &Response) {
+        let elapsed = self.started.elapsed();
+        let status = response.status().as_u16();
+        metrics::request(&self.route, status, elapsed);
+        tracing::info!(
+            target: "signpost::request",
+            method = %self.method,
+            path = self.path,
+            status,
+            micros = elapsed.as_micros() as u64,
+        );
+    }
 }

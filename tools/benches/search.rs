@@ -19,6 +19,10 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use signpost::clock::Clock;
 use signpost::content::{self, Library};
 use signpost::index::{self, LiveIndex};
 use signpost::search::{Engine, SearchRequest};
@@ -164,6 +168,32 @@ fn benches(c: &mut Criterion) {
     }
     group.finish();
 
+    // What the router adds around a handler (its layers: headers, log,
+    // timeout, compression, conditional requests), through the whole app
+    // without a socket.
+    let mut group = c.benchmark_group(format!("router_{n}"));
+    let version = index::current_version(&f.index_dir).expect("a version");
+    let live = LiveIndex::open(&f.index_dir, &version).expect("opens");
+    let state = web::AppState::new(Engine::new(live).expect("opens"), Clock::Fixed(today()));
+    let router = web::router(state);
+    // With a timer, for the request timeout.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
+    for (name, uri) in [
+        ("healthz", "/healthz".to_string()),
+        (
+            "tamworth_organisations",
+            format!("/api/search?{}", REQUESTS[5].1),
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| runtime.block_on(respond(&router, &uri)))
+        });
+    }
+    group.finish();
+
     // Whole-bank work: a few slow samples each.
     let mut group = c.benchmark_group(format!("bank_{n}"));
     group.sample_size(10);
@@ -192,6 +222,17 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// One request through the router, and its body read to the end.
+async fn respond(router: &axum::Router, uri: &str) -> usize {
+    let request = axum::http::Request::get(uri)
+        .body(axum::body::Body::empty())
+        .expect("a request");
+    let response = (router.clone()).oneshot(request).await.expect("a response");
+    assert_eq!(response.status(), axum::http::StatusCode::OK, "{uri}");
+    let body = response.into_body().collect().await.expect("a body");
+    body.to_bytes().len()
 }
 
 criterion_group!(search_benches, benches);

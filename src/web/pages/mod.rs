@@ -21,9 +21,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
+use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
@@ -68,26 +66,22 @@ pub fn routes() -> Router<AppState> {
 
 tokio::task_local! {
     /// The request being answered, for the page frame: set around every
-    /// request by [`with_request`], so error pages rendered far from any
-    /// handler state still carry the site's name, numbers and path.
-    static REQUEST: Arc<RequestContext>;
+    /// request by the router's middleware ([`request_context`]), so error
+    /// pages rendered far from any handler state still carry the site's
+    /// name, numbers and path.
+    pub(in crate::web) static REQUEST: Arc<RequestContext>;
 }
 
-struct RequestContext {
+pub(in crate::web) struct RequestContext {
     site: Arc<Site>,
     /// The path (without the site's prefix) and query, for the canonical link.
     path_and_query: String,
 }
 
-/// Middleware: makes the serving bank's [`Site`] and the request's path
-/// known to the pages rendered for this request.
-pub(in crate::web) async fn with_request(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The serving bank's [`Site`] and the request's path, for the pages
+/// rendered for this request.
+pub(in crate::web) fn request_context(state: &AppState, uri: &Uri) -> Arc<RequestContext> {
     let site = state.live().library().site.clone();
-    let uri = request.uri();
     let path = uri
         .path()
         .strip_prefix(site.base_path())
@@ -96,11 +90,10 @@ pub(in crate::web) async fn with_request(
         Some(query) => format!("{path}?{query}"),
         None => path.to_string(),
     };
-    let context = Arc::new(RequestContext {
+    Arc::new(RequestContext {
         site,
         path_and_query,
-    });
-    REQUEST.scope(context, next.run(request)).await
+    })
 }
 
 pub(super) struct NavItem {
