@@ -24,7 +24,6 @@ use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use api::{entry_json, search_json};
@@ -187,13 +186,8 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { Redirect::permanent(&home) }),
         )
     };
-    let [csp, nosniff, referrer, frame, opener, permissions] = security_headers();
     routed
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            around_request,
-        ))
         // Every search response is compressed afresh: the fastest level
         // keeps most of the saving (JSON and HTML shrink about 5x) for a
         // fraction of the default level's CPU, which cost more than the
@@ -205,13 +199,12 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(CatchPanicLayer::new())
-        // Outermost, so that panics and timeouts carry them too.
-        .layer(csp)
-        .layer(nosniff)
-        .layer(referrer)
-        .layer(frame)
-        .layer(opener)
-        .layer(permissions)
+        // Outermost, so that a panic's 500 and a timeout's 408 are logged
+        // and carry the strict headers too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            around_request,
+        ))
         .with_state(state)
 }
 
@@ -245,27 +238,29 @@ const SECURITY_HEADERS: [(&str, &str); 6] = [
     ),
 ];
 
-/// The strict headers, a layer each: set on the response as it passes,
-/// without the boxed future a `map_response` adds.
-fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; SECURITY_HEADERS.len()] {
-    SECURITY_HEADERS.map(|(name, value)| {
-        SetResponseHeaderLayer::overriding(
+/// Sets the strict headers, all at once.
+fn add_security_headers(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.reserve(SECURITY_HEADERS.len());
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
-        )
-    })
+        );
+    }
 }
 
 /// What the app does around every request, in one middleware rather than
-/// four: each `from_fn` clones the service inside it and boxes its future,
-/// the handler's included, and the four with `map_response` were a fifth
-/// of a filter search through the router (docs/benchmarks.md). From the
+/// five: each `from_fn` or `map_response` clones the service inside it and
+/// boxes its future, the handler's included, and the five were a fifth of
+/// a filter search through the router (docs/benchmarks.md). From the
 /// outside in: the request's context for the pages, the request log, the
-/// query-string limit, then conditional requests.
+/// query-string limit, then conditional requests; on the way out, the
+/// strict headers.
 async fn around_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let log = RequestLog::start(&state, &request);
     let context = pages::request_context(&state, request.uri());
-    let response = pages::REQUEST
+    let mut response = pages::REQUEST
         .scope(context, async move {
             match refuse_long_query(&request) {
                 Some(refusal) => refusal,
@@ -274,6 +269,7 @@ async fn around_request(State(state): State<AppState>, request: Request, next: N
         })
         .await;
     log.finish(&response);
+    add_security_headers(&mut response);
     response
 }
 
