@@ -42,9 +42,10 @@ pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
         .any(|tag| tag.trim() == "*" || opaque(tag) == wanted)
 }
 
-/// Middleware: `ETag` and `Cache-Control` on pages and API answers, and
-/// `304 Not Modified` when the client already holds the current answer.
-/// Static files set their own headers.
+/// Conditional requests, the innermost step of the router's middleware:
+/// `ETag` and `Cache-Control` on pages and API answers, and `304 Not
+/// Modified` when the client already holds the current answer. Static
+/// files set their own headers.
 pub async fn conditional(state: &AppState, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let relative = path.strip_prefix(state.base_path()).unwrap_or(path);
