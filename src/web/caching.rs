@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 
 use super::AppState;
+use crate::content::Library;
 
 /// Pages and API answers: keep a copy, but ask (cheaply, with the tag)
 /// before each use, so a content update shows at once.
@@ -46,7 +47,12 @@ pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
 /// `ETag` and `Cache-Control` on pages and API answers, and `304 Not
 /// Modified` when the client already holds the current answer. Static
 /// files set their own headers.
-pub async fn conditional(state: &AppState, request: Request, next: Next) -> Response {
+pub async fn conditional(
+    state: &AppState,
+    library: &Library,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let relative = path.strip_prefix(state.base_path()).unwrap_or(path);
     if relative.starts_with("/static/") {
@@ -64,11 +70,7 @@ pub async fn conditional(state: &AppState, request: Request, next: Next) -> Resp
         .path_and_query()
         .map_or(path, |p| p.as_str())
         .to_string();
-    let tag = etag(
-        &state.live().library().fingerprint,
-        &path_and_query,
-        state.today(),
-    );
+    let tag = etag(&library.fingerprint, &path_and_query, state.today());
     let tag_header = HeaderValue::from_str(&tag).expect("hex digits and quotes");
     let cache_control = HeaderValue::from_static(PAGE_CACHE_CONTROL);
     let fresh = request

@@ -259,12 +259,14 @@ fn add_security_headers(response: &mut Response) {
 /// strict headers.
 async fn around_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let log = RequestLog::start(&state, &request);
-    let context = pages::request_context(&state, request.uri());
+    // The page context and the ETag read the same version of the content.
+    let live = state.live();
+    let context = pages::request_context(live.library(), request.uri());
     let mut response = pages::REQUEST
         .scope(context, async move {
             match refuse_long_query(&request) {
                 Some(refusal) => refusal,
-                None => caching::conditional(&state, request, next).await,
+                None => caching::conditional(&state, live.library(), request, next).await,
             }
         })
         .await;

@@ -80,8 +80,8 @@ pub(in crate::web) struct RequestContext {
 
 /// The serving bank's [`Site`] and the request's path, for the pages
 /// rendered for this request.
-pub(in crate::web) fn request_context(state: &AppState, uri: &Uri) -> Arc<RequestContext> {
-    let site = state.live().library().site.clone();
+pub(in crate::web) fn request_context(library: &Library, uri: &Uri) -> Arc<RequestContext> {
+    let site = library.site.clone();
     let path = uri
         .path()
         .strip_prefix(site.base_path())
