@@ -191,11 +191,22 @@ pub fn suggest<'a>(
     candidates: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Option<&'a str> {
     let wrong = wrong.trim().to_lowercase();
+    let wrong_chars = wrong.chars().count();
     let mut best: Option<(f64, &str)> = None;
     for (name, id) in candidates {
         let name = name.to_lowercase();
         if name == wrong {
             return Some(id);
+        }
+        // The edit distance is at least the difference in length: a name
+        // whose length alone keeps it under the threshold, or under the
+        // best so far, is not worth the distance (which costs microseconds
+        // a pair, and a bank can offer thousands of candidates).
+        let name_chars = name.chars().count();
+        let longest = wrong_chars.max(name_chars) as f64;
+        let at_most = 1.0 - wrong_chars.abs_diff(name_chars) as f64 / longest;
+        if at_most < 0.6 || best.is_some_and(|(s, _)| at_most <= s) {
+            continue;
         }
         let score = strsim::normalized_damerau_levenshtein(&wrong, &name);
         if score >= 0.6 && best.is_none_or(|(s, _)| score > s) {
@@ -840,6 +851,68 @@ formats: []
         assert_eq!(t.topics.suggest("sexting"), Some("sharing-nudes"));
         assert_eq!(t.topics.suggest("online-safty"), Some("online-safety"));
         assert_eq!(t.topics.suggest("zzzz"), None);
+    }
+
+    /// Skipping names by length never changes the pick: the same as
+    /// measuring every name, over names of many lengths and ties.
+    #[test]
+    fn suggestions_are_those_of_measuring_every_name() {
+        let names = [
+            "a",
+            "ab",
+            "abc",
+            "abd",
+            "abcd",
+            "abce",
+            "online-safety",
+            "online-safe",
+            "onlinesafety",
+            "on-line-safety",
+            "safety",
+            "consent",
+            "concent",
+            "consents",
+            "healthy-relationships",
+            "relationships",
+            "Ünïcödé",
+            "unicode",
+        ];
+        let measured = |wrong: &str| -> Option<&str> {
+            let wrong = wrong.trim().to_lowercase();
+            let mut best: Option<(f64, &str)> = None;
+            for name in names {
+                if name.to_lowercase() == wrong {
+                    return Some(name);
+                }
+                let score = strsim::normalized_damerau_levenshtein(&wrong, &name.to_lowercase());
+                if score >= 0.6 && best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, name));
+                }
+            }
+            best.map(|(_, name)| name)
+        };
+        let wrongs = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "abx",
+            "abcde",
+            "online-safty",
+            "onlinesafety!",
+            "safty",
+            "consnt",
+            "consentt",
+            "relationship",
+            "healthy relationships",
+            "unicöde",
+            "zzzz",
+            "ONLINE-SAFETY",
+        ];
+        for wrong in wrongs {
+            let suggested = suggest(wrong, names.iter().map(|n| (*n, *n)));
+            assert_eq!(suggested, measured(wrong), "{wrong:?}");
+        }
     }
 
     #[test]

@@ -52,7 +52,7 @@ use words::Tally;
 /// fields or the index schema may differ). Set by `build.rs`.
 const BUILD: &str = env!("SIGNPOST_BUILD");
 
-/// A checked bank: the taxonomy and every entry, sorted by id, with the
+/// A checked bank: the taxonomy and every entry in [`entry_order`], with the
 /// bank's words; bodies in memory after [`load`], or read from an index
 /// version's body file when opened from its snapshot.
 #[derive(Debug)]
@@ -60,7 +60,7 @@ pub struct Library {
     pub taxonomy: Taxonomy,
     /// `taxonomy.yaml` as written, for the snapshot.
     taxonomy_source: String,
-    /// Sorted by id.
+    /// In [`entry_order`].
     entries: Vec<Entry>,
     /// Where each id is in `entries`.
     ords: Ords,
@@ -161,7 +161,7 @@ impl Library {
         mut entries: Vec<Entry>,
         fingerprint: String,
     ) -> Library {
-        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        entries.sort_by(|a, b| entry_order(a).cmp(&entry_order(b)));
         let bodies = entries
             .iter()
             .map(|_| Body {
@@ -181,7 +181,7 @@ impl Library {
     }
 
     /// Puts the parts together: the taxonomy and the site settings each
-    /// with the text they were read from; `entries` must be sorted by id,
+    /// with the text they were read from; `entries` must be in [`entry_order`],
     /// with their bodies in the same order.
     fn assemble(
         (taxonomy, taxonomy_source): (Taxonomy, String),
@@ -216,7 +216,7 @@ impl Library {
 struct Ords(rustc_hash::FxHashMap<u64, u32>);
 
 /// Stands for the ords of two ids with the same hash: those are found by
-/// binary search.
+/// a scan, as rare as such a pair is.
 const SHARED_HASH: u32 = u32::MAX;
 
 impl Ords {
@@ -232,14 +232,23 @@ impl Ords {
         Ords(ords)
     }
 
-    /// The ord of the entry with this id in `entries` (sorted by id, as
-    /// given to [`Ords::new`]).
+    /// The ord of the entry with this id in `entries` (as given to
+    /// [`Ords::new`]).
     fn find(&self, entries: &[Entry], id: &str) -> Option<usize> {
         match *self.0.get(&hash(id))? {
-            SHARED_HASH => entries.binary_search_by(|e| e.id.as_str().cmp(id)).ok(),
+            SHARED_HASH => entries.iter().position(|e| e.id.as_str() == id),
             ord => Some(ord as usize).filter(|&ord| entries[ord].id.as_str() == id),
         }
     }
+}
+
+/// The order of a library's entries, which numbers them (their ords): by
+/// kind, then by id. Kind first because facet counting reads only the
+/// stretch of a bitset over ords that holds any entry, and a search
+/// narrowed to one kind, or a value that one kind of entry has, is then one
+/// stretch of the bank (`search::facets`).
+pub fn entry_order(entry: &Entry) -> (crate::taxonomy::Kind, &str) {
+    (entry.kind, entry.id.as_str())
 }
 
 fn hash(id: &str) -> u64 {
@@ -396,7 +405,7 @@ pub fn load_with(dir: &Path, today: NaiveDate, rules: Rules) -> Checked {
         (Some((taxonomy, source)), Some(site), Some(stamps), false) => {
             let mut parsed: Vec<front_matter::Parsed> =
                 parsed.into_iter().map(|(_, p)| p).collect();
-            parsed.sort_by(|a, b| a.entry.id.cmp(&b.entry.id));
+            parsed.sort_by(|a, b| entry_order(&a.entry).cmp(&entry_order(&b.entry)));
             let (entries, bodies) = parsed.into_iter().map(|p| (p.entry, p.body)).unzip();
             Some(Library::assemble(
                 (taxonomy, source),
@@ -605,6 +614,12 @@ fn read_entry(path: &Path, kind: Kind, parsing: Parsing<'_>) -> Read {
     read
 }
 
+/// How many unknown providers a check suggests an organisation for. Each
+/// suggestion compares the id with every organisation's (about a fifth of
+/// a second at 15,000 organisations), and renaming organisations can leave
+/// thousands of entries naming the old ids: a check must still finish.
+const PROVIDER_SUGGESTIONS: usize = 10;
+
 fn check_providers(
     parsed: &[(PathBuf, front_matter::Parsed)],
     diagnostics: &mut Vec<ContentError>,
@@ -617,6 +632,7 @@ fn check_providers(
         .iter()
         .filter(|(_, p)| p.entry.kind == Kind::Organisation)
         .map(|(_, p)| (p.entry.id.as_str(), p.entry.id.as_str()));
+    let mut suggestions_left = PROVIDER_SUGGESTIONS;
     for (path, p) in parsed {
         let Some(provider) = &p.entry.provider else {
             continue;
@@ -633,15 +649,19 @@ fn check_providers(
                     kind.id()
                 ),
             )),
-            None => diagnostics.push(
-                ContentError::new(
+            None => {
+                let error = ContentError::new(
                     path,
                     line,
                     column,
                     format!("provider `{provider}` is not an organisation entry"),
-                )
-                .with_suggestion(suggest(provider.as_str(), organisations.clone())),
-            ),
+                );
+                let suggestion = (suggestions_left > 0)
+                    .then(|| suggest(provider.as_str(), organisations.clone()))
+                    .flatten();
+                suggestions_left = suggestions_left.saturating_sub(1);
+                diagnostics.push(error.with_suggestion(suggestion));
+            }
         }
     }
 }
@@ -695,7 +715,7 @@ mod tests {
         for missing in ["", "nosuch-entry", &format!("{}x", ids[0]), &ids[1][1..]] {
             assert_eq!(library.ord(missing), None, "{missing:?}");
         }
-        // Ids whose hashes collide are found by binary search.
+        // Ids whose hashes collide are found by a scan.
         for ord in library.ords.0.values_mut() {
             *ord = SHARED_HASH;
         }

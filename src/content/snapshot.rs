@@ -124,8 +124,10 @@ impl Library {
             })?,
             None => Site::default(),
         };
-        if entries.windows(2).any(|w| w[0].id >= w[1].id) {
-            return Err(invalid("the snapshot's entries are not in id order"));
+        if (entries.windows(2)).any(|w| super::entry_order(&w[0]) >= super::entry_order(&w[1])) {
+            return Err(invalid(
+                "the snapshot's entries are not in kind and id order",
+            ));
         }
         let bodies = BodyFile::open(&dir.join(BODIES), entries.len())?;
         Ok(Library::assemble(

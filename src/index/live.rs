@@ -5,6 +5,7 @@
 //! intersecting them, which keeps disjunctive counts for every facet to a
 //! few microseconds; tantivy does the text matching and BM25 scoring.
 
+use std::ops::Range;
 use std::path::Path;
 
 use fixedbitset::FixedBitSet;
@@ -30,6 +31,9 @@ pub struct FacetPostings {
     /// How many entries each value matches: its count when nothing narrows
     /// a search.
     pub totals: Vec<usize>,
+    /// The words of each value's bitset that hold any entry: counting
+    /// reads only these (see [`occupied_words`]).
+    pub spans: Vec<Range<usize>>,
 }
 
 impl FacetPostings {
@@ -286,6 +290,26 @@ pub(super) fn posting_bits(
     Ok(bits)
 }
 
+/// The words of a bitset from its first non-empty word to its last (empty
+/// when it holds nothing). Facet counting reads only where both bitsets
+/// have entries: the entries are ordered by kind (`content::entry_order`),
+/// so a value that one kind of entry has, or a search narrowed to one kind,
+/// is a fraction of the words.
+pub fn occupied_words(words: &[usize]) -> Range<usize> {
+    // Eight words at a time, which the compiler turns into vector ORs.
+    const CHUNK: usize = 8;
+    let holds_any = |chunk: &[usize]| chunk.iter().fold(0, |a, &w| a | w) != 0;
+    let Some(first_chunk) = words.chunks(CHUNK).position(holds_any) else {
+        return 0..0;
+    };
+    let from = first_chunk * CHUNK;
+    let first = from + words[from..].iter().position(|&w| w != 0).unwrap_or(0);
+    let chunks_after = words.rchunks(CHUNK).position(holds_any).unwrap_or(0);
+    let to = words.len() - chunks_after * CHUNK;
+    let last = words[..to].iter().rposition(|&w| w != 0).unwrap_or(first);
+    first..last + 1
+}
+
 fn facet_postings(
     searcher: &Searcher,
     fields: &Fields,
@@ -341,6 +365,36 @@ fn facet_postings(
         facet,
         values,
         totals: matches.iter().map(|bits| bits.count_ones(..)).collect(),
+        spans: matches
+            .iter()
+            .map(|bits| occupied_words(bits.as_slice()))
+            .collect(),
         matches,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn occupied_words_are_from_the_first_word_with_an_entry_to_the_last() {
+        assert_eq!(occupied_words(&[]), 0..0);
+        assert_eq!(occupied_words(&[0; 40]), 0..0);
+        // Every first and last word in bitsets around the chunk of eight.
+        for len in [1, 7, 8, 9, 16, 17, 40] {
+            for first in 0..len {
+                for last in first..len {
+                    let mut words = vec![0usize; len];
+                    words[first] = 1 << (first % 64);
+                    words[last] |= usize::MAX;
+                    assert_eq!(
+                        occupied_words(&words),
+                        first..last + 1,
+                        "{len} {first} {last}"
+                    );
+                }
+            }
+        }
+    }
 }

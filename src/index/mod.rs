@@ -12,7 +12,7 @@ pub(crate) mod word_scores;
 use std::path::{Path, PathBuf};
 
 pub use build::{build_and_swap, current_version, is_current};
-pub use live::{FacetPostings, LiveIndex};
+pub use live::{FacetPostings, LiveIndex, occupied_words};
 pub(crate) use word_scores::{for_each_block_of, live_ord};
 
 use crate::content::{self, Freshness, Library};

@@ -153,12 +153,8 @@ impl Engine {
         let filters = Filters::new(index, &effective, &extra);
         let (base, results) = filters.apply(&text_bits);
         let total = results.count_ones(..);
-        let counted = facets::Counted {
-            base: &base,
-            selections: &filters.selections,
-            results: &results,
-            everything: total == index.len(),
-        };
+        let counted =
+            facets::Counted::new(&base, &filters.selections, &results, total == index.len());
         let facets = (Facet::ALL.iter().enumerate())
             .map(|(i, &facet)| facets::count_facet(index, facet, &effective, &counted, i))
             .collect();

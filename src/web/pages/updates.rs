@@ -31,7 +31,7 @@ pub(super) fn newest_first(library: &Library, limit: usize) -> Vec<&Entry> {
     entries.into_iter().map(|(_, e)| e).collect()
 }
 
-/// Newest first, then by title, then in id order (the entries' order).
+/// Newest first, then by title, then in the entries' order (by kind, then id).
 fn newest<'a>(&(ord, e): &(usize, &'a Entry)) -> (Reverse<chrono::NaiveDate>, &'a str, usize) {
     (Reverse(e.reviewed), e.title.as_str(), ord)
 }
