@@ -33,7 +33,7 @@ pub struct FacetPostings {
     pub totals: Vec<usize>,
     /// The words of each value's bitset that hold any entry: counting
     /// reads only these (see [`occupied_words`]).
-    pub spans: Vec<Range<usize>>,
+    pub occupied: Vec<Range<usize>>,
 }
 
 impl FacetPostings {
@@ -365,7 +365,7 @@ fn facet_postings(
         facet,
         values,
         totals: matches.iter().map(|bits| bits.count_ones(..)).collect(),
-        spans: matches
+        occupied: matches
             .iter()
             .map(|bits| occupied_words(bits.as_slice()))
             .collect(),

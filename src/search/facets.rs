@@ -99,7 +99,7 @@ pub(super) fn count_facet<'a>(
     // value's count is its total, known since the version opened.
     let everything = counted.everything && own_mask.is_none();
     let values = (postings.values.iter().zip(&postings.matches))
-        .zip(postings.totals.iter().zip(&postings.spans))
+        .zip(postings.totals.iter().zip(&postings.occupied))
         .map(|((value, bits), (&total, occupied))| ValueCount {
             value: &value.id,
             label: &value.label,
