@@ -5,23 +5,28 @@
 #   ENTRIES=100000 DURATION=10s scripts/load.sh   # national scale
 #   CORPUS=/tmp/c100k ENTRIES=100000 scripts/load.sh   # reuse a corpus
 #   BIN=/tmp/old-signpost scripts/load.sh    # measure another build
+#   ROUNDS=5 scripts/load.sh                 # more rounds of the goal runs
 #
 # Builds the release binaries (unless BIN is given), writes the corpus to a
 # temporary directory (or uses CORPUS, which must hold ENTRIES entries),
 # times a cold start (index built) and warm starts (index current) until
 # /healthz answers, with the CPU time the server had used by then, then
 # runs wrk against:
-#   - the text searches of scripts/text.paths, 1 connection (latency) and
-#     8 connections (throughput);
-#   - the filter-only searches of scripts/facets.paths, 8 connections;
+#   - in ROUNDS rounds (3 by default), the runs SPEC's goals are about:
+#     the text searches of scripts/text.paths at 1 connection (latency)
+#     and at 8 (throughput), and the filter-only searches of
+#     scripts/facets.paths at 8, each with the server's CPU time a request;
+#     then each run's median;
 #   - a plain search, a facet-heavy one and an HTML page, 64 connections;
 #   - the mix of scripts/mixed.lua, 64 connections, plain and gzip;
 # and prints the server's resident memory after it all. Installs wrk with
 # apt-get when it is missing. Figures: docs/benchmarks.md.
 #
 # wrk shares the machine with the server: on 2 cores the requests/s are a
-# floor. On a machine shared with other work, repeat runs and compare
-# medians, and prefer the CPU times.
+# floor. A virtual machine's speed can swing by half within minutes (the
+# host's other work does not show as steal time), so the goal runs are
+# interleaved in rounds and their medians reported, with the server's CPU
+# time a request, which moves less.
 set -euo pipefail
 
 ENTRIES=${ENTRIES:-10000}
@@ -30,6 +35,7 @@ DURATION=${DURATION:-20s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 STARTS=${STARTS:-5}
+ROUNDS=${ROUNDS:-3}
 ADDR="127.0.0.1:${PORT}"
 BASE="http://${ADDR}"
 
@@ -86,8 +92,19 @@ start_server() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# A yardstick of the machine's speed at the time: milliseconds to hash
+# 128 MB on one core. Runs far apart in time compare only as far as their
+# yardsticks agree.
+yardstick_ms() {
+    local t0
+    t0=$(now_ns)
+    head -c 128M /dev/zero | sha256sum >/dev/null
+    echo $((($(now_ns) - t0) / 1000000))
+}
+
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "yardstick (sha256 of 128 MB): $(yardstick_ms) ms"
 
 if [[ -z "${BIN:-}" ]]; then
     echo "== build"
@@ -139,14 +156,40 @@ run_wrk() {
     echo "$out" | grep -E '^ +Latency +[0-9]|50%|99%|requests in|Non-2xx|Socket errors' | sed 's/^/   /'
     echo "$out" | awk '/Requests\/sec/ {print "   requests/s: " $2}'
 }
+# One goal run: wrk over a paths file; prints its figures and appends
+# "requests/s mean-latency-us server-cpu-us-a-request" to the file $1.
+goal_run() {
+    local record=$1 threads=$2 connections=$3 paths=$4 out c0 c1 requests
+    c0=$(cpu_ms "$SERVER_PID")
+    out=$(wrk --latency -t"$threads" -c"$connections" -d"$DURATION" -s scripts/paths.lua "$BASE" -- "$paths")
+    c1=$(cpu_ms "$SERVER_PID")
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    echo "$out" | awk -v cpu=$(((c1 - c0) * 1000 / requests)) '
+        /^ +Latency +[0-9]/ { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u)
+                              latency = (u == "ms" ? v * 1000 : (u == "s" ? v * 1000000 : v)) }
+        /Requests\/sec/ { rps = $2 }
+        /Non-2xx|Socket errors/ { print "   " $0 }
+        END { printf "   %.0f requests/s, mean latency %.0f us, server CPU %d us a request\n", rps, latency, cpu
+              print rps, latency, cpu >> "'"$record"'" }'
+}
+# The median of a column of a goal run's records.
+column_median() { awk -v c="$2" '{print $c}' "$1" | median; }
+
 # Warm the page cache and the allocator before measuring.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scripts/paths.lua "$BASE" -- scripts/text.paths >/dev/null
-echo "-- text searches (scripts/text.paths), 1 connection"
-run_wrk -t1 -c1 -d"$DURATION" -s scripts/paths.lua "$BASE" -- scripts/text.paths
-echo "-- text searches, 8 connections"
-run_wrk -t"$THREADS" -c8 -d"$DURATION" -s scripts/paths.lua "$BASE" -- scripts/text.paths
-echo "-- filters only (scripts/facets.paths), 8 connections"
-run_wrk -t"$THREADS" -c8 -d"$DURATION" -s scripts/paths.lua "$BASE" -- scripts/facets.paths
+for round in $(seq "$ROUNDS"); do
+    echo "-- round $round of $ROUNDS (yardstick $(yardstick_ms) ms)"
+    echo "   text searches (scripts/text.paths), 1 connection:"
+    goal_run "$WORK/text1" 1 1 scripts/text.paths
+    echo "   text searches, 8 connections:"
+    goal_run "$WORK/text8" "$THREADS" 8 scripts/text.paths
+    echo "   filters only (scripts/facets.paths), 8 connections:"
+    goal_run "$WORK/filters8" "$THREADS" 8 scripts/facets.paths
+done
+echo "-- medians of $ROUNDS rounds"
+echo "   text, 1 connection: mean latency $(column_median "$WORK/text1" 2) us, server CPU $(column_median "$WORK/text1" 3) us a request"
+echo "   text, 8 connections: $(column_median "$WORK/text8" 1) requests/s, server CPU $(column_median "$WORK/text8" 3) us a request"
+echo "   filters, 8 connections: $(column_median "$WORK/filters8" 1) requests/s, server CPU $(column_median "$WORK/filters8" 3) us a request"
 
 URLS=(
     "/api/search?q=consent&key_stage=ks2"
