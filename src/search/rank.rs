@@ -210,18 +210,31 @@ impl<'a> Lifts<'a> {
         }
     }
 
-    /// The most any entry can be lifted: an entry whose text score cannot
-    /// beat the page's weakest by more than this is not scored.
-    pub(super) fn max(&self) -> f32 {
-        let weights = self.concepts.iter().chain(&self.intents).map(|c| c.1);
-        weights.sum::<f32>()
-            + self.class.map_or(0.0, |_| CLASS_FIT)
-            + self.ages.map_or(0.0, |_| AGE_FIT)
+    /// The lifts an entry earns by being in a set (a concept named, the
+    /// classroom, what a question asks for), each with its weight: what
+    /// bounds an entry's lift more tightly than [`Lifts::max`], a word of
+    /// its set's bits at a time.
+    pub(super) fn by_set(&self) -> Vec<(&'a FixedBitSet, f32)> {
+        let class = self.class.map(|resources| (resources, CLASS_FIT));
+        (self.concepts.iter().copied())
+            .chain(class)
+            .chain(self.intents.iter().copied())
+            .collect()
+    }
+
+    /// The most the other lifts (the ages and areas asked) can add.
+    pub(super) fn max_besides_sets(&self) -> f32 {
+        self.ages.map_or(0.0, |_| AGE_FIT)
             + if self.area_fit.is_empty() {
                 0.0
             } else {
                 AREA_FIT
             }
+    }
+
+    /// The most any entry can be lifted.
+    pub(super) fn max(&self) -> f32 {
+        self.by_set().iter().map(|s| s.1).sum::<f32>() + self.max_besides_sets()
     }
 }
 
