@@ -118,8 +118,14 @@ pub(super) fn text_matches(engine: &Engine, q: &str) -> tantivy::Result<Option<T
         lifted.push((concept.facet, pos, concept_weight(concept.facet)));
     }
     // Every entry that scores matches: marked here, in the one pass that
-    // finds the best score, rather than by each scoring step.
-    let best = mark_scored(&scores, bits.as_mut_slice());
+    // adds the completions' score and finds the best score, rather than by
+    // each scoring step.
+    let best = boost_and_mark(
+        &mut scores,
+        bits.as_mut_slice(),
+        side.prefixed.as_slice(),
+        PREFIX_BOOST,
+    );
     Ok(Some(TextMatches {
         bits,
         scores,
@@ -247,14 +253,15 @@ impl SideMatches {
         })
     }
 
-    /// Adds what they score to each entry's text score, and their entries
-    /// to the matches.
+    /// Adds what the other names score to each entry's text score, and
+    /// their entries and the completions' to the matches. (What the
+    /// completions score is added as the matches are marked:
+    /// [`boost_and_mark`].)
     fn add_to(&self, scores: &mut [Score], bits: &mut FixedBitSet) {
         for &(ord, score) in &self.synonyms {
             scores[ord as usize] += score;
             bits.insert(ord as usize);
         }
-        add_where(scores, self.prefixed.as_slice(), PREFIX_BOOST);
         bits.union_with(&self.prefixed);
     }
 }
@@ -367,7 +374,7 @@ impl TextMatches {
 ///
 /// The bits returned are only the matches of the rest: every match of a
 /// one-term clause scores above 0 (BM25 of a word that occurs), and is
-/// marked from the scores ([`mark_scored`]).
+/// marked from the scores ([`boost_and_mark`]).
 fn score_every_match(
     index: &LiveIndex,
     query: &dyn Query,
@@ -427,27 +434,49 @@ fn score_every_match(
     Ok((scores, bits))
 }
 
-/// Marks in `blocks` (a bitset's) every entry with a score above 0, and
-/// returns the highest score (0 for none): one pass over the scores, a
-/// block at a time.
+/// Adds `boost` to the score of each entry in `boosted` (a bitset's
+/// blocks: the last word's completions), then marks in `blocks` (another
+/// bitset's) every entry with a score above 0, and returns the highest
+/// score (0 for none): one pass over the scores, a block at a time.
 #[multiversion::multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2"))]
-fn mark_scored(scores: &[Score], blocks: &mut [usize]) -> Score {
+fn boost_and_mark(
+    scores: &mut [Score],
+    blocks: &mut [usize],
+    boosted: &[usize],
+    boost: Score,
+) -> Score {
     let mut lanes = [0.0; LANES];
-    let whole = scores.chunks_exact(BLOCK);
-    let rest = whole.remainder();
+    let mut whole = scores.chunks_exact_mut(BLOCK);
     let mut blocks = blocks.iter_mut();
+    let mut boosted = boosted.iter().copied();
     // The chunks first: zip takes from its first iterator first, and the
     // block after the last whole chunk is the rest's.
-    for (chunk, block) in whole.zip(blocks.by_ref()) {
-        let chunk: &[Score; BLOCK] = chunk.try_into().expect("a whole block");
+    for (chunk, block) in whole.by_ref().zip(blocks.by_ref()) {
+        let chunk: &mut [Score; BLOCK] = chunk.try_into().expect("a whole block");
+        let boost_bits = boosted.next().unwrap_or(0);
+        boost_where(chunk, boost_bits, boost);
         *block |= bits_above(chunk, 0.0);
         raise(&mut lanes, chunk);
     }
+    let rest = whole.into_remainder();
     if let Some(block) = blocks.next() {
+        boost_where(rest, boosted.next().unwrap_or(0), boost);
         *block |= bits_above(rest, 0.0);
         raise(&mut lanes, rest);
     }
     lanes.into_iter().fold(0.0, higher)
+}
+
+/// Adds `boost` to the scores (at most [`BLOCK`]) whose bits are set: a
+/// vector add of `boost` or 0 per lane, in place of an add per entry (a
+/// prefix can complete to words in most entries).
+#[inline(always)]
+fn boost_where(scores: &mut [Score], bits: usize, boost: Score) {
+    if bits != 0 {
+        for (i, score) in scores.iter_mut().enumerate() {
+            *score += if bits >> i & 1 == 1 { boost } else { 0.0 };
+        }
+    }
 }
 
 /// Lanes of a vector of scores.
@@ -467,20 +496,6 @@ fn raise(lanes: &mut [Score; LANES], scores: &[Score]) {
 
 fn higher(best: Score, score: Score) -> Score {
     if score > best { score } else { best }
-}
-
-/// Adds `value` to the score of each entry in `blocks` (a bitset's), a
-/// block at a time: a vector add of `value` or 0 per lane, in place of an
-/// add per entry (a prefix can complete to words in most entries).
-#[multiversion::multiversion(targets("x86_64+avx512f", "x86_64+avx2"))]
-fn add_where(scores: &mut [Score], blocks: &[usize], value: Score) {
-    for (chunk, &block) in scores.chunks_mut(BLOCK).zip(blocks) {
-        if block != 0 {
-            for (i, score) in chunk.iter_mut().enumerate() {
-                *score += if block >> i & 1 == 1 { value } else { 0.0 };
-            }
-        }
-    }
 }
 
 /// Entries a bitset block holds.

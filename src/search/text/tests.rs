@@ -243,9 +243,9 @@ fn scoring_a_clause_at_a_time_gives_tantivys_scores() {
     );
     for q in texts {
         let typed = typed_query(&engine, q);
-        let (scores, mut bits) = score_every_match(index, &*typed).unwrap();
+        let (mut scores, mut bits) = score_every_match(index, &*typed).unwrap();
         assert_eq!(scores.len(), n);
-        mark_scored(&scores, bits.as_mut_slice());
+        boost_and_mark(&mut scores, bits.as_mut_slice(), &[], 0.0);
         let mut tantivys = (index.searcher)
             .search(&*typed, &AllMatches(&index.doc_ords))
             .unwrap();
@@ -384,7 +384,7 @@ fn every_scored_entry_is_marked_and_the_best_found() {
     // best score in a part block, in a whole one, or none above 0.
     for n in [1, 63, 64, 65, 130] {
         for top in [n - 1, n / 2, usize::MAX] {
-            let scores: Vec<Score> = (0..n)
+            let mut scores: Vec<Score> = (0..n)
                 .map(|i| match i {
                     _ if i == top => 1_000.0,
                     _ if top == usize::MAX => -1.0,
@@ -394,7 +394,7 @@ fn every_scored_entry_is_marked_and_the_best_found() {
                 .collect();
             let mut bits = FixedBitSet::with_capacity(n);
             bits.insert(0);
-            let best = mark_scored(&scores, bits.as_mut_slice());
+            let best = boost_and_mark(&mut scores, bits.as_mut_slice(), &[], 0.0);
             let marked: Vec<usize> = bits.ones().collect();
             let expected: Vec<usize> = (0..n).filter(|&i| i == 0 || scores[i] > 0.0).collect();
             assert_eq!(marked, expected, "{n} {top}");
@@ -405,16 +405,26 @@ fn every_scored_entry_is_marked_and_the_best_found() {
 }
 
 #[test]
-fn a_value_is_added_to_the_entries_of_a_bitset_only() {
-    // Around every block edge, and a bitset with a part block.
+fn the_boost_is_added_to_the_entries_of_its_bitset_only_before_marking() {
+    // Around every block edge, and a bitset with a part block; the boosted
+    // entry with the best score, or the one at 0 that it lifts.
     for n in [1, 63, 64, 65, 130] {
         let mut scores: Vec<Score> = (0..n).map(|i| i as f32).collect();
+        let mut boosted = FixedBitSet::with_capacity(n);
+        (0..n)
+            .filter(|i| i % 3 == 1 || *i == 0)
+            .for_each(|i| boosted.insert(i));
         let mut bits = FixedBitSet::with_capacity(n);
-        (0..n).filter(|i| i % 3 == 1).for_each(|i| bits.insert(i));
-        add_where(&mut scores, bits.as_slice(), 0.5);
+        let best = boost_and_mark(&mut scores, bits.as_mut_slice(), boosted.as_slice(), 0.5);
         let expected: Vec<Score> = (0..n)
-            .map(|i| i as f32 + if i % 3 == 1 { 0.5 } else { 0.0 })
+            .map(|i| i as f32 + if boosted.contains(i) { 0.5 } else { 0.0 })
             .collect();
         assert_eq!(scores, expected, "{n}");
+        assert_eq!(
+            bits.ones().collect::<Vec<_>>(),
+            (0..n).collect::<Vec<_>>(),
+            "{n}"
+        );
+        assert_eq!(best, expected.iter().copied().fold(0.0, f32::max), "{n}");
     }
 }
