@@ -211,9 +211,9 @@ impl<'a> Lifts<'a> {
     }
 
     /// The lifts an entry earns by being in a set (a concept named, the
-    /// classroom, what a question asks for), each with its weight: what
-    /// bounds an entry's lift more tightly than [`Lifts::max`], a word of
-    /// its set's bits at a time.
+    /// classroom, what a question asks for), each with its weight: with
+    /// [`Lifts::max_besides_sets`], a bound on one entry's lift tighter
+    /// than [`Lifts::max`], for a few bit tests.
     pub(super) fn by_set(&self) -> Vec<(&'a FixedBitSet, f32)> {
         let class = self.class.map(|resources| (resources, CLASS_FIT));
         (self.concepts.iter().copied())

@@ -290,12 +290,12 @@ impl TextMatches {
     ///
     /// Most matches cannot reach the page even with the most they could be
     /// lifted: one comparison of the text score turns each away (with
-    /// twice the slack, as it is not normalised), and only the others'
-    /// lifts are worked out. What a match could be lifted is bounded by the
-    /// sets it is in (the concepts named, the classroom, what a question
-    /// asks for), read off a word of each set's bits per block, plus the
-    /// most the ages and areas could add: most matches are in none of the
-    /// sets, and their bar is the page's weakest score less that little.
+    /// twice the slack, as it is not normalised), a block at a time. Of
+    /// the rest, a match is scored only if it can reach the page with
+    /// what it could be lifted itself: the weights of the sets it is in
+    /// (the concepts named, the classroom, what a question asks for) and
+    /// the most the ages and areas could add. Most matches are in none of
+    /// the sets.
     pub(super) fn best(
         &self,
         index: &LiveIndex,
@@ -308,47 +308,25 @@ impl TextMatches {
         let (lift_max, besides_sets) = (lifts.max(), lifts.max_besides_sets());
         // The text score a match must beat to reach the page when lifted
         // by `lift`; none until the page is full.
-        let mut bar = None;
         let floor = |bar: Option<f32>, lift: f32| {
             bar.filter(|_| self.best > 0.0)
                 .map_or(Score::MIN, |bar| (bar - lift - 2.0 * SLACK) * self.best)
         };
-        let (mut below_any, mut below_none) = (Score::MIN, Score::MIN);
-        // Each set's word of the block, with its weight.
-        let mut words: Vec<(usize, f32)> = Vec::with_capacity(sets.len());
+        let mut below = Score::MIN;
         let blocks = results.as_slice().iter().zip(self.scores.chunks(BLOCK));
         for (i, (&block, scores)) in blocks.enumerate() {
-            if block == 0 {
-                continue;
-            }
-            words.clear();
-            words.extend(
-                (sets.iter())
-                    .map(|&(set, weight)| (set.as_slice().get(i).copied().unwrap_or(0), weight)),
-            );
-            let in_a_set = words.iter().fold(0, |any, w| any | w.0);
-            // The block's results that can reach the page as the bar
-            // stands (it only rises), in some set and in none.
-            let mut candidates = 0;
-            if block & in_a_set != 0 {
-                candidates |= block & in_a_set & above(scores, below_any);
-            }
-            if block & !in_a_set != 0 {
-                candidates |= block & !in_a_set & above(scores, below_none);
-            }
+            // The block's results above the bar as it stands: it only rises.
+            let mut candidates = block & above(scores, below);
             while candidates != 0 {
-                let bit = candidates.trailing_zeros() as usize;
+                let ord = i * BLOCK + candidates.trailing_zeros() as usize;
                 candidates &= candidates - 1;
-                let ord = i * BLOCK + bit;
-                let in_sets = (words.iter())
-                    .filter(|w| w.0 >> bit & 1 == 1)
-                    .map(|w| w.1)
+                let in_sets = (sets.iter())
+                    .filter(|set| set.0.contains(ord))
+                    .map(|set| set.1)
                     .sum::<f32>();
-                if self.scores[ord] > floor(bar, in_sets + besides_sets) {
+                if self.scores[ord] > floor(top.bar(), in_sets + besides_sets) {
                     top.offer(ord, lifts.score(ord, self.normalised(ord)));
-                    bar = top.bar();
-                    below_any = floor(bar, lift_max);
-                    below_none = floor(bar, besides_sets);
+                    below = floor(top.bar(), lift_max);
                 }
             }
         }
