@@ -212,8 +212,8 @@ impl<'a> Lifts<'a> {
 
     /// The lifts an entry earns by being in a set (a concept named, the
     /// classroom, what a question asks for), each with its weight: with
-    /// [`Lifts::max_besides_sets`], a bound on one entry's lift tighter
-    /// than [`Lifts::max`], for a few bit tests.
+    /// [`Lifts::max_besides_sets`], a bound on one entry's lift for a few
+    /// bit tests, and (all the weights) on any entry's.
     pub(super) fn by_set(&self) -> Vec<(&'a FixedBitSet, f32)> {
         let class = self.class.map(|resources| (resources, CLASS_FIT));
         (self.concepts.iter().copied())
@@ -230,11 +230,6 @@ impl<'a> Lifts<'a> {
             } else {
                 AREA_FIT
             }
-    }
-
-    /// The most any entry can be lifted.
-    pub(super) fn max(&self) -> f32 {
-        self.by_set().iter().map(|s| s.1).sum::<f32>() + self.max_besides_sets()
     }
 }
 

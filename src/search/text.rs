@@ -305,7 +305,8 @@ impl TextMatches {
     ) -> Vec<(usize, f32)> {
         let mut top = TopK::new(index, k);
         let sets = lifts.by_set();
-        let (lift_max, besides_sets) = (lifts.max(), lifts.max_besides_sets());
+        let besides_sets = lifts.max_besides_sets();
+        let lift_max = sets.iter().map(|set| set.1).sum::<f32>() + besides_sets;
         // The text score a match must beat to reach the page when lifted
         // by `lift`; none until the page is full.
         let floor = |bar: Option<f32>, lift: f32| {
